@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-2.0
+# Entry points; each target is one script in scripts/.
+.PHONY: run check prepare export deps kernel-x86_64 kernel-arm64 \
+	initramfs-x86_64 initramfs-arm64 boot-intel boot-amd boot-smmuv3 series-check
+
+run:			## main job: install, prepare, build, boot intel-iommu, show
+	scripts/run.sh
+check:			## every test; ends with "N passed, N failed"
+	scripts/run-tests.sh
+deps:
+	scripts/install-deps.sh
+prepare:		## build/linux = base + patches/ (refuses to lose work)
+	scripts/prepare-tree.sh
+export:			## build/linux commits -> patches/
+	scripts/export-series.sh
+series-check:
+	scripts/check-series.sh
+kernel-%:
+	scripts/build-kernel.sh $* headers
+initramfs-%:
+	scripts/build-initramfs.sh $*
+boot-%:
+	scripts/boot.sh $*
+	python3 scripts/check-results.py build/out/boot-$* $* build/linux

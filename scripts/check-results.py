@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge one QEMU boot: guest facts, DMA, KUnit (KTAP), kselftests (TAP),
+kernel splats, and QEMU's count of IOMMU invalidation commands.
+
+Usage: check-results.py BOOT_DIR CONFIG KERNEL_SRC
+Prints one line per check ("PASS|FAIL|SKIP config: name (detail)") and
+writes BOOT_DIR/results.json; exits 1 if anything failed.
+"""
+import collections
+import json
+import os
+import re
+import subprocess
+import sys
+
+# Kernel reports that fail a run whatever the tests said.
+SPLAT = re.compile(
+    r"WARNING: |BUG: |Oops|Kernel panic|kernel BUG at|"
+    r"possible circular locking|possible recursive locking|"
+    r"inconsistent lock state|lockdep|KASAN: |UBSAN: |"
+    r"list_add corruption|list_del corruption|general protection fault|"
+    r"Unable to handle kernel|DMAR: DRHD: handling fault|"
+    r"AMD-Vi: Event logged|arm-smmu-v3 .*event 0x")
+
+# What each configuration must show, beyond the tests.
+EXPECT = {
+    "intel": {"iommu_log": r"DMAR: Intel\(R\) Virtualization Technology",
+              "ats": True},
+    "amd": {"iommu_log": r"AMD-Vi: ", "ats": False},
+    "smmuv3": {"iommu_log": r"arm-smmu-v3 ", "ats": False},
+}
+
+VIRTIO_BLK = "0x1af4:0x1042"
+
+
+class Results:
+    def __init__(self, config):
+        self.config = config
+        self.checks = []
+
+    def add(self, name, ok, detail=""):
+        status = ok if isinstance(ok, str) else ("PASS" if ok else "FAIL")
+        self.checks.append({"name": name, "status": status, "detail": detail})
+        print(f"{status} {self.config}: {name}" + (f" ({detail})" if detail else ""))
+
+    def failed(self):
+        return sum(c["status"] == "FAIL" for c in self.checks)
+
+
+def guest_facts(res, lines, bootdir, exp):
+    init = [l for l in lines if l.startswith("@@ init ")]
+    res.add("boot: init reached", bool(init), init[0][8:] if init else "no init line")
+    if init:
+        m = re.search(r"cpus=(\d+) nodes=(\d+)", init[0])
+        res.add("guest: 2 vCPUs and 2 NUMA nodes",
+                m and int(m.group(1)) >= 2 and int(m.group(2)) >= 2, m and m.group(0))
+    res.add("guest: swap on zram", any(l.startswith("@@ swap zram0") for l in lines))
+    iolog = [l for l in lines if l.startswith("@@ iommu-log ")]
+    res.add("iommu: driver initialised",
+            any(re.search(exp["iommu_log"], l) for l in iolog),
+            f"{len(iolog)} lines of IOMMU log")
+    pci = [l for l in lines if l.startswith("@@ pci ") and VIRTIO_BLK in l]
+    dev = pci[0][3:] if pci else ""
+    res.add("iommu: virtio-blk translated (DMA domain)",
+            bool(re.search(r"domain=DMA", dev)), dev or "virtio-blk not found")
+    if exp["ats"]:
+        res.add("iommu: ATS enabled on virtio-blk", "ats=enabled" in dev, dev)
+    want = open(os.path.join(bootdir, "dma-expected")).read().strip()
+    got = [l for l in lines if l.startswith("@@ dma ")]
+    res.add("dma: disk read through the IOMMU matches",
+            bool(got) and got[0].endswith("md5=" + want),
+            got[0][3:] if got else "no read")
+    res.add("boot: guest powered off cleanly", "@@ done" in lines,
+            next((l for l in lines if l.startswith("@@ harness:")), ""))
+
+
+def kunit(res, text, bootdir, src):
+    # KUnit runs at boot, before init: only that part of the log is KTAP.
+    boot = text.split("@@ init ", 1)[0]
+    if "KTAP version" not in boot:
+        res.add("kunit: KTAP found", False, "no KTAP in the boot log")
+        return
+    path = os.path.join(bootdir, "boot.log")
+    with open(path, "w") as f:
+        f.write(boot)
+    out = os.path.join(bootdir, "kunit.json")
+    subprocess.run([sys.executable, os.path.join(src, "tools/testing/kunit/kunit.py"),
+                    "parse", "--json=" + out, path],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(out) as f:
+        tree = json.load(f)
+
+    def walk(group, prefix):
+        for case in group.get("test_cases", []):
+            st = case["status"]
+            res.add(f"kunit: {prefix}{case['name']}",
+                    "PASS" if st == "PASS" else "SKIP" if st == "SKIPPED" else "FAIL")
+        for sub in group.get("sub_groups", []):
+            walk(sub, prefix + sub["name"] + ".")
+    walk(tree, "")
+
+
+TAP_CASE = re.compile(r"^# (ok|not ok) \d+ (.*?)(?:\s+# (SKIP|TODO|XFAIL)\b(.*))?$")
+TAP_PROG = re.compile(r"^(ok|not ok) \d+ selftests: (\S+): (\S+)(?:\s+# (\S+)(.*))?$")
+
+
+def kselftests(res, lines):
+    try:
+        begin = lines.index("@@ kselftest begin")
+    except ValueError:
+        res.add("kselftest: run started", False)
+        return
+    prog_cases = collections.Counter()
+    ran = 0
+    for line in lines[begin:]:
+        m = TAP_CASE.match(line)
+        if m:
+            verdict, name, directive, why = m.groups()
+            status = "SKIP" if directive == "SKIP" else "PASS" if verdict == "ok" else "FAIL"
+            res.add(f"kselftest: {name}", status, (why or "").strip())
+            continue
+        m = TAP_PROG.match(line)
+        if m:
+            ran += 1
+            verdict, coll, prog, directive, why = m.groups()
+            # A whole program skipping means a prerequisite is missing.
+            ok = verdict == "ok" and directive != "SKIP"
+            res.add(f"kselftest: {coll}/{prog} (program)", ok,
+                    f"{directive} {why.strip()}" if directive else "")
+    res.add("kselftest: run completed", ran > 0 and "@@ kselftest end" in lines,
+            f"{ran} programs")
+
+
+def splats(res, text):
+    hits = [l for l in text.splitlines() if SPLAT.search(l)]
+    res.add("kernel log: no WARNING/BUG/lockdep/KASAN/IOMMU fault", not hits,
+            "; ".join(h.strip() for h in hits[:3]))
+
+
+def qemu_trace(res, bootdir):
+    counts = collections.Counter()
+    path = os.path.join(bootdir, "qemu-trace.log")
+    if os.path.exists(path):
+        with open(path, errors="replace") as f:
+            for line in f:
+                m = re.match(r"^(?:\d+@[\d.]+:)?(\w+)[ (]", line)
+                if m:
+                    key = m.group(1)
+                    if key == "smmuv3_cmdq_opcode":
+                        op = re.search(r"<--- (\S+)", line)
+                        key += ":" + (op.group(1) if op else "?")
+                    counts[key] += 1
+    with open(os.path.join(bootdir, "qemu-trace-counts.json"), "w") as f:
+        json.dump(counts, f, indent=1, sort_keys=True)
+    print(f"INFO {res.config}: QEMU invalidation trace: " +
+          (", ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "none"))
+
+
+def main():
+    bootdir, config, src = sys.argv[1:4]
+    res = Results(config)
+    with open(os.path.join(bootdir, "console.log"), errors="replace") as f:
+        text = f.read().replace("\r", "")
+    lines = text.splitlines()
+    guest_facts(res, lines, bootdir, EXPECT[config])
+    kunit(res, text, bootdir, src)
+    kselftests(res, lines)
+    splats(res, text)
+    qemu_trace(res, bootdir)
+    with open(os.path.join(bootdir, "results.json"), "w") as f:
+        json.dump(res.checks, f, indent=1)
+    sys.exit(1 if res.failed() else 0)
+
+
+if __name__ == "__main__":
+    main()

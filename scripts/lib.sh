@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by every script: paths, messages, checks. Source it, do not run it.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../base.conf
+. "$TOP/base.conf"
+
+BUILD=${BUILD:-$TOP/build}
+SRC=$BUILD/linux			# the work tree (git), base + series
+OUT=$BUILD/out				# O= directories, initramfs, logs
+CACHE=${SVA_CACHE:-/var/cache/sva-series}	# survives a fresh clone
+PATCHES=$TOP/patches
+BASE_TAG=base
+SERIES_BRANCH=series
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+
+die()  { echo "error: $*" >&2; exit 1; }
+warn() { echo "warning: $*" >&2; }
+step() { echo "==> $*" >&2; }
+
+jobs() { nproc; }
+
+# Debian architecture names for our kernel architectures.
+cross_compile() {
+	case $1 in
+	x86_64) echo "" ;;
+	arm64) echo "aarch64-linux-gnu-" ;;
+	*) die "unknown architecture '$1' (x86_64 or arm64)" ;;
+	esac
+}
+
+kimage() {
+	case $1 in
+	x86_64) echo arch/x86/boot/bzImage ;;
+	arm64) echo arch/arm64/boot/Image ;;
+	esac
+}
+
+need_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 ||
+			die "'$c' not found: run scripts/install-deps.sh (as root)"
+	done
+}
+
+need_tree() {
+	[ -d "$SRC/.git" ] || die "no work tree at $SRC: run scripts/prepare.sh"
+}
+
+# make for the kernel, one architecture, its own O= directory.
+kmake() {
+	local arch=$1; shift
+	make -C "$SRC" O="$OUT/$arch" ARCH="$arch" \
+		CROSS_COMPILE="$(cross_compile "$arch")" \
+		CC="ccache $(cross_compile "$arch")gcc" \
+		HOSTCC="ccache gcc" -j"$(jobs)" "$@"
+}
+
+# Run a command with its output in a log; on failure show the tail.
+logged() {
+	local log=$1; shift
+	mkdir -p "$(dirname "$log")"
+	if ! "$@" >"$log" 2>&1; then
+		tail -n 40 "$log" >&2
+		die "failed: $* (full log: $log)"
+	fi
+}

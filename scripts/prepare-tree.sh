@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Make the work tree build/linux: the pinned base as a tagged commit, and the
+# series from patches/ applied with git am on branch 'series'. Refuses to
+# touch a tree holding work that is not in patches/.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/scripts/series-lib.sh"
+
+need_cmd git tar sha256sum
+tarball=$("$TOP/scripts/fetch-base.sh")
+
+if [ -d "$SRC/.git" ]; then
+	check_tree_saved
+	have=$(series_git config --get sva.baseversion || true)
+	if [ "$have" != "$BASE_VERSION" ]; then
+		step "work tree base is ${have:-unknown}, pin is $BASE_VERSION: recreating it"
+		rm -rf "$SRC"
+	fi
+elif [ -e "$SRC" ]; then
+	die "$SRC exists and is not a git tree: move it away"
+fi
+
+if [ ! -d "$SRC/.git" ]; then
+	step "unpacking $BASE_PACKAGE $BASE_VERSION into $SRC"
+	mkdir -p "$SRC"
+	tar -C "$SRC" --strip-components=1 -xf "$tarball"
+	step "committing the base (git add -f: the tarball's .gitignore ignores everything)"
+	series_git init -q -b "$SERIES_BRANCH"
+	series_git config sva.baseversion "$BASE_VERSION"
+	series_git config core.abbrev 12
+	series_git add -f -A .
+	# Fixed identity and date: the same tarball gives the same base commit.
+	GIT_AUTHOR_NAME="Debian kernel team" GIT_AUTHOR_EMAIL="debian-kernel@lists.debian.org" \
+	GIT_COMMITTER_NAME="Debian kernel team" GIT_COMMITTER_EMAIL="debian-kernel@lists.debian.org" \
+	GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
+		series_git commit -q --no-verify -m "$BASE_PACKAGE $BASE_VERSION" \
+			-m "Unpacked from Debian's $BASE_PACKAGE.tar.xz, sha256 $BASE_SHA256."
+	series_git tag -f "$BASE_TAG" >/dev/null
+fi
+
+series_git checkout -q -f -B "$SERIES_BRANCH" "$BASE_TAG"
+mapfile -t series < <(find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
+	! -name '0000-cover-letter.patch' | sort)
+step "applying ${#series[@]} patches from patches/"
+for p in "${series[@]}"; do
+	if ! series_git am -q --whitespace=nowarn "$p" >/dev/null 2>&1; then
+		series_git am --abort >/dev/null 2>&1 || true
+		die "$(basename "$p") does not apply to $BASE_PACKAGE $BASE_VERSION (git am, no fuzz)"
+	fi
+done
+
+# The cover letter's subject and blurb live in the branch description, which
+# export-series.sh writes back into 0000-cover-letter.patch.
+cover=$PATCHES/0000-cover-letter.patch
+if [ -f "$cover" ]; then
+	python3 "$TOP/scripts/cover-letter.py" read "$cover" > "$BUILD/cover.txt"
+	series_git config "branch.$SERIES_BRANCH.description" "$(cat "$BUILD/cover.txt")"
+fi
+step "work tree ready: $SRC ($(series_git rev-list --count "$BASE_TAG..HEAD") commits on $BASE_TAG)"

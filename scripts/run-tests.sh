@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run every test: series checks, x86_64 and arm64 builds, and the three QEMU
+# boots (intel, amd, smmuv3) with their KUnit suites and kselftests.
+# Ends with "N passed, N failed".
+# Usage: run-tests.sh [intel amd smmuv3]
+. "$(dirname "$0")/lib.sh"
+. "$TOP/scripts/series-lib.sh"
+
+configs=("$@")
+[ ${#configs[@]} -gt 0 ] || configs=(intel amd smmuv3)
+results=$OUT/results.txt
+mkdir -p "$OUT"; : > "$results"
+
+record() { tee -a "$results"; }
+fail_check() { echo "FAIL $1" | record; }
+
+if [ "$(id -u)" = 0 ]; then
+	"$TOP/scripts/install-deps.sh" >&2
+fi
+if [ ! -d "$SRC/.git" ] || (check_tree_saved) 2>/dev/null; then
+	"$TOP/scripts/prepare-tree.sh"
+else
+	warn "the work tree holds work not in patches/: testing it as it is"
+fi
+
+"$TOP/scripts/check-series.sh" | record || true
+
+declare -A built
+for arch in x86_64 arm64; do
+	want=0
+	for c in "${configs[@]}"; do
+		case $c:$arch in intel:x86_64|amd:x86_64|smmuv3:arm64) want=1 ;; esac
+	done
+	[ $want = 1 ] || continue
+	if "$TOP/scripts/build-kernel.sh" "$arch" headers &&
+	   "$TOP/scripts/build-initramfs.sh" "$arch"; then
+		echo "PASS build: $arch kernel, headers, kselftests, initramfs" | record
+		built[$arch]=1
+	else
+		fail_check "build: $arch kernel, headers, kselftests, initramfs"
+	fi
+done
+
+for cfg in "${configs[@]}"; do
+	case $cfg in intel|amd) arch=x86_64 ;; smmuv3) arch=arm64 ;; *) die "unknown configuration $cfg" ;; esac
+	if [ -z "${built[$arch]:-}" ]; then
+		fail_check "$cfg: boot (no $arch build)"
+		continue
+	fi
+	"$TOP/scripts/boot.sh" "$cfg"
+	python3 "$TOP/scripts/check-results.py" "$OUT/boot-$cfg" "$cfg" "$SRC" | record || true
+done
+
+python3 "$TOP/scripts/summary.py" "$results" "$OUT"

@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The main job, from nothing: install, prepare base + series, build the
+# x86_64 kernel and initramfs, boot it on q35 with intel-iommu (scalable
+# mode, caching mode, device-iotlb) and show what the guest saw.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/scripts/series-lib.sh"
+
+if [ "$(id -u)" = 0 ]; then "$TOP/scripts/install-deps.sh" >&2; fi
+if [ ! -d "$SRC/.git" ] || (check_tree_saved) 2>/dev/null; then
+	"$TOP/scripts/prepare-tree.sh"
+else
+	warn "the work tree holds work not in patches/: using it as it is"
+fi
+"$TOP/scripts/build-kernel.sh" x86_64 headers
+"$TOP/scripts/build-initramfs.sh" x86_64
+"$TOP/scripts/boot.sh" intel
+
+dir=$OUT/boot-intel
+echo
+echo "== what the guest saw (q35 + intel-iommu, $(cat "$dir/seconds")s under TCG)"
+sed -n 's/^@@ //p' "$dir/console.log" | grep -Ev "^kselftest|^done" | sed 's/^/  /'
+echo
+echo "== results"
+python3 "$TOP/scripts/check-results.py" "$dir" intel "$SRC" > "$OUT/results.txt" || true
+grep -v "^PASS kselftest: \|^PASS kunit: " "$OUT/results.txt" | sed 's/^/  /'
+python3 "$TOP/scripts/summary.py" "$OUT/results.txt" "$OUT"

@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0
+# Series helpers shared by prepare-tree.sh and export-series.sh.
+
+# Options that make format-patch output depend only on the commits, so an
+# unchanged commit exports to an unchanged file.
+FORMAT_PATCH_OPTS=(--zero-commit --no-signature --abbrev=12 --numbered
+	--subject-prefix=PATCH --base="$BASE_TAG" --cover-letter
+	--cover-from-description=subject --no-thread)
+
+series_git() { git -C "$SRC" "$@"; }
+
+# Write the series (base..series) as patches into directory $1.
+format_series() {
+	local dir=$1
+	mkdir -p "$dir"
+	[ -n "$(series_git rev-list "$BASE_TAG..$SERIES_BRANCH")" ] || return 0
+	series_git format-patch "${FORMAT_PATCH_OPTS[@]}" -o "$dir" \
+		"$BASE_TAG..$SERIES_BRANCH" >/dev/null
+	# format-patch stamps the cover letter with the current time.
+	[ -f "$dir/0000-cover-letter.patch" ] &&
+		sed -i '1,/^$/ s/^Date: .*/Date: Thu, 1 Jan 1970 00:00:00 +0000/' \
+			"$dir/0000-cover-letter.patch"
+	return 0
+}
+
+# Fail unless the work tree holds nothing that exporting would not keep.
+check_tree_saved() {
+	local dirty tmp
+	[ "$(series_git symbolic-ref -q --short HEAD || true)" = "$SERIES_BRANCH" ] ||
+		die "$SRC is not on branch '$SERIES_BRANCH': check out your work there first"
+	series_git rev-parse -q --verify "$BASE_TAG" >/dev/null ||
+		die "$SRC has no '$BASE_TAG' tag: not a tree made by prepare-tree.sh"
+	# The base's .gitignore ignores every top-level path, so new files show
+	# only as ignored ones; O= builds leave the source tree clean.
+	dirty=$(series_git status --porcelain --ignored | head -n 5)
+	[ -z "$dirty" ] ||
+		die "$SRC has uncommitted changes or new files (git add -f, then commit): $(echo "$dirty" | tr '\n' ' ')"
+	[ ! -d "$SRC/.git/rebase-merge" ] && [ ! -d "$SRC/.git/rebase-apply" ] ||
+		die "$SRC has a rebase or git am in progress"
+	tmp=$(mktemp -d)
+	format_series "$tmp"
+	mkdir -p "$PATCHES"
+	if ! diff -r -q -x '.*' "$tmp" "$PATCHES" >/dev/null; then
+		rm -rf "$tmp"
+		die "$SRC has commits not exported to patches/ (run scripts/export-series.sh, or commit patches/ first)"
+	fi
+	rm -rf "$tmp"
+}

@@ -26,9 +26,10 @@ SPLAT = re.compile(
 # What each configuration must show, beyond the tests.
 EXPECT = {
     "intel": {"iommu_log": r"DMAR: Intel\(R\) Virtualization Technology",
-              "ats": True},
-    "amd": {"iommu_log": r"AMD-Vi: ", "ats": False},
-    "smmuv3": {"iommu_log": r"arm-smmu-v3 ", "ats": False},
+              "ats": True, "kunit": []},
+    "amd": {"iommu_log": r"AMD-Vi: ", "ats": False, "kunit": []},
+    "smmuv3": {"iommu_log": r"arm-smmu-v3 ", "ats": False,
+               "kunit": ["arm-smmu-v3-kunit-test"]},
 }
 
 VIRTIO_BLK = "0x1af4:0x1042"
@@ -75,7 +76,7 @@ def guest_facts(res, lines, bootdir, exp):
             next((l for l in lines if l.startswith("@@ harness:")), ""))
 
 
-def kunit(res, text, bootdir, src):
+def kunit(res, text, bootdir, src, expected):
     # KUnit runs at boot, before init: only that part of the log is KTAP.
     boot = text.split("@@ init ", 1)[0]
     if "KTAP version" not in boot:
@@ -99,6 +100,10 @@ def kunit(res, text, bootdir, src):
         for sub in group.get("sub_groups", []):
             walk(sub, prefix + sub["name"] + ".")
     walk(tree, "")
+    # A suite that is configured but did not run is a failure, not a skip.
+    ran = {g["name"] for g in tree.get("sub_groups", [])}
+    for suite in expected:
+        res.add(f"kunit: suite {suite} ran", suite in ran)
 
 
 TAP_CASE = re.compile(r"^# (ok|not ok) \d+ (.*?)(?:\s+# (SKIP|TODO|XFAIL)\b(.*))?$")
@@ -164,7 +169,7 @@ def main():
         text = f.read().replace("\r", "")
     lines = text.splitlines()
     guest_facts(res, lines, bootdir, EXPECT[config])
-    kunit(res, text, bootdir, src)
+    kunit(res, text, bootdir, src, EXPECT[config]["kunit"])
     kselftests(res, lines)
     splats(res, text)
     qemu_trace(res, bootdir)

@@ -31,13 +31,13 @@ md5sum "$data" | cut -d' ' -f1 > "$dir/dma-expected"
 
 half=$((MEM / 2))
 args=(-nodefaults -display none -no-reboot -serial "file:$dir/console.log"
-	-m "${MEM}M" -smp 2
+	-m "${MEM}M" -smp 2,sockets=2,cores=1,threads=1
 	-object "memory-backend-ram,id=m0,size=${half}M"
 	-object "memory-backend-ram,id=m1,size=${half}M"
 	-numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1
 	-kernel "$kernel" -initrd "$obj/initramfs.cpio.gz"
 	-drive "if=none,id=d0,file=$data,format=raw,readonly=on")
-cmdline="panic=-1 loglevel=6 KSFT_TIMEOUT=${KSFT_TIMEOUT:-1200}"
+cmdline="panic=-1 loglevel=4 KSFT_TIMEOUT=${KSFT_TIMEOUT:-1200}"
 
 case $cfg in
 intel)

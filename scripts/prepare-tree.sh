@@ -56,4 +56,5 @@ if [ -f "$cover" ]; then
 	python3 "$TOP/scripts/cover-letter.py" read "$cover" > "$BUILD/cover.txt"
 	series_git config "branch.$SERIES_BRANCH.description" "$(cat "$BUILD/cover.txt")"
 fi
+record_patches_sum
 step "work tree ready: $SRC ($(series_git rev-list --count "$BASE_TAG..HEAD") commits on $BASE_TAG)"

@@ -98,8 +98,10 @@ def kunit(res, text, bootdir, src, expected):
     subprocess.run([sys.executable, os.path.join(src, "tools/testing/kunit/kunit.py"),
                     "parse", "--json=" + out, path],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    with open(out) as f:
-        tree = json.load(f)
+    tree = {}
+    if os.path.exists(out):  # kunit.py writes nothing for "1..0"
+        with open(out) as f:
+            tree = json.load(f)
 
     def walk(group, prefix):
         for case in group.get("test_cases", []):

@@ -191,6 +191,8 @@ def qemu_trace(res, bootdir):
 
 def main():
     bootdir, config, src = sys.argv[1:4]
+    # kunit.py changes to the kernel tree: give it absolute paths
+    bootdir, src = os.path.abspath(bootdir), os.path.abspath(src)
     res = Results(config)
     with open(os.path.join(bootdir, "console.log"), errors="replace") as f:
         text = f.read().replace("\r", "")

@@ -10,7 +10,9 @@ for p in "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch; do
 	[ -e "$p" ] || continue
 	name=$(basename "$p")
 	[ "$name" = 0000-cover-letter.patch ] && continue
-	if out=$("$SRC/scripts/checkpatch.pl" --strict --quiet --no-tree \
+	# checkpatch runs spdxcheck.py with the python3 on PATH: use Debian's,
+	# which has python3-ply.
+	if out=$(PATH=/usr/bin:$PATH "$SRC/scripts/checkpatch.pl" --strict --quiet --root="$SRC" \
 		--ignore FILE_PATH_CHANGES "$p" 2>&1); then
 		echo "PASS series: checkpatch --strict $name"
 	else

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Run every test: series checks, x86_64 and arm64 builds, and the three QEMU
+# Run every test: series checks, x86_64 and arm64 builds, each patch built
+# alone, and the three QEMU
 # boots (intel, amd, smmuv3) with their KUnit suites and kselftests.
 # Ends with "N passed, N failed".
 # Usage: run-tests.sh [intel amd smmuv3]
@@ -41,6 +42,11 @@ for arch in x86_64 arm64; do
 		fail_check "build: $arch kernel, headers, kselftests, initramfs"
 	fi
 done
+
+# Every patch alone (needs the x86_64 configuration built above).
+if [ -n "${built[x86_64]:-}" ]; then
+	"$TOP/scripts/check-bisect.sh" | record || true
+fi
 
 for cfg in "${configs[@]}"; do
 	case $cfg in intel|amd) arch=x86_64 ;; smmuv3) arch=arm64 ;; *) die "unknown configuration $cfg" ;; esac

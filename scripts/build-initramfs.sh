@@ -6,6 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: build-initramfs.sh x86_64|arm64}
+case $arch in x86_64 | arm64) ;; *) die "unknown architecture '$arch' (x86_64 or arm64)" ;; esac
 need_tree
 need_cmd cpio gzip
 # Every selftest directory the series touches or adds: today the kernel's

@@ -6,6 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: build-kernel.sh x86_64|arm64 [targets...]}; shift
+case $arch in x86_64 | arm64) ;; *) die "unknown architecture '$arch' (x86_64 or arm64)" ;; esac
 need_tree
 need_cmd ccache make "$(cross_compile "$arch")gcc"
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Entry points; each target is one script in scripts/.
 .PHONY: run check prepare export deps kernel-x86_64 kernel-arm64 \
-	initramfs-x86_64 initramfs-arm64 boot-intel boot-amd boot-smmuv3 series-check bisect
+	initramfs-x86_64 initramfs-arm64 boot-intel boot-amd boot-smmuv3 series-check bisect send
 
 run:			## main job: install, prepare, build, boot intel-iommu, show
 	scripts/run.sh
@@ -15,6 +15,8 @@ export:			## build/linux commits -> patches/
 	scripts/export-series.sh
 series-check:
 	scripts/check-series.sh
+send:			## git send-email patches/ (dry run unless SEND=1)
+	scripts/send-series.sh
 bisect:			## every patch builds alone, no new W=1/sparse warning
 	scripts/check-bisect.sh
 kernel-%:

@@ -5,7 +5,7 @@
 
 PKGS=(
 	build-essential flex bison bc libelf-dev libssl-dev dwarves kmod
-	cpio xz-utils zstd rsync python3 ccache sparse git git-email
+	cpio xz-utils zstd rsync python3 ccache sparse git git-email libmailtools-perl
 	qemu-system-x86 qemu-system-arm ipxe-qemu
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
 	busybox-static pkg-config python3-ply python3-git

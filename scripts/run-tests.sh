@@ -26,6 +26,11 @@ else
 fi
 
 "$TOP/scripts/check-series.sh" | record || true
+if "$TOP/scripts/send-series.sh" >"$OUT/send-dry-run.log" 2>&1; then
+	echo "PASS series: git send-email --dry-run to get_maintainer.pl recipients" | record
+else
+	fail_check "series: git send-email --dry-run ($(tail -n 1 "$OUT/send-dry-run.log"))"
+fi
 
 declare -A built
 for arch in x86_64 arm64; do

@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Mail patches/ with git send-email, recipients from get_maintainer.pl.
+# A dry run unless SEND=1: prints every message's recipients and subject.
+. "$(dirname "$0")/lib.sh"
+
+need_tree
+[ -x "$(git --exec-path)/git-send-email" ] ||
+	die "git send-email not found: run scripts/install-deps.sh (package git-email)"
+mapfile -t series < <(find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' | sort)
+[ ${#series[@]} -gt 0 ] || die "patches/ is empty: nothing to send"
+
+# One set of recipients for the whole series, cover letter included: what
+# get_maintainer.pl says for all the patches together.
+patches_only=("${series[@]}")
+[ "$(basename "${series[0]}")" = 0000-cover-letter.patch ] && patches_only=("${series[@]:1}")
+gm() { (cd "$SRC" && scripts/get_maintainer.pl --nogit --nogit-fallback --norolestats "$@" "${patches_only[@]}"); }
+to=$(gm --nol | paste -sd, -)
+cc=$(gm --nom | paste -sd, -)
+[ -n "$to" ] || die "get_maintainer.pl found no maintainer for the series"
+step "To: $to"
+step "Cc: $cc"
+
+dry=(--dry-run)
+[ "${SEND:-0}" = 1 ] && dry=()
+cd "$SRC" && git send-email "${dry[@]}" --confirm=never --suppress-cc=self \
+	--to="$to" --cc="$cc" "${series[@]}"

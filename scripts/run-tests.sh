@@ -16,14 +16,7 @@ mkdir -p "$OUT"; : > "$results"
 record() { tee -a "$results"; }
 fail_check() { echo "FAIL $1" | record; }
 
-if [ "$(id -u)" = 0 ]; then
-	"$TOP/scripts/install-deps.sh" >&2
-fi
-if [ ! -d "$SRC/.git" ] || (check_tree_saved) 2>/dev/null; then
-	"$TOP/scripts/prepare-tree.sh"
-else
-	warn "the work tree holds work not in patches/: testing it as it is"
-fi
+install_and_prepare
 
 "$TOP/scripts/check-series.sh" | record || true
 if "$TOP/scripts/send-series.sh" >"$OUT/send-dry-run.log" 2>&1; then

@@ -6,12 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$TOP/scripts/series-lib.sh"
 
-if [ "$(id -u)" = 0 ]; then "$TOP/scripts/install-deps.sh" >&2; fi
-if [ ! -d "$SRC/.git" ] || (check_tree_saved) 2>/dev/null; then
-	"$TOP/scripts/prepare-tree.sh"
-else
-	warn "the work tree holds work not in patches/: using it as it is"
-fi
+install_and_prepare
 "$TOP/scripts/build-kernel.sh" x86_64 headers
 "$TOP/scripts/build-initramfs.sh" x86_64
 "$TOP/scripts/boot.sh" intel

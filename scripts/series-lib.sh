@@ -43,8 +43,7 @@ check_tree_saved() {
 	# Saved if patches/ holds exactly these commits, or held them when last
 	# synced (patches/ has moved on since, e.g. by a pull).
 	if ! diff -r -q -x '.*' "$tmp" "$PATCHES" >/dev/null &&
-	   [ "$(cat "$tmp"/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1)" != \
-	     "$(cat "$BUILD/patches.sum" 2>/dev/null)" ]; then
+	   [ "$(patches_sum "$tmp")" != "$(cat "$BUILD/patches.sum" 2>/dev/null)" ]; then
 		rm -rf "$tmp"
 		die "$SRC has commits not exported to patches/ (run scripts/export-series.sh, or commit patches/ first)"
 	fi
@@ -54,11 +53,24 @@ check_tree_saved() {
 # patches/ as the work tree last saw it (prepare or export). Export refuses
 # to overwrite a patches/ that changed since (a pull, a hand edit).
 patches_sum() {
-	cat "$PATCHES"/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1
+	cat "${1:-$PATCHES}"/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1
 }
 record_patches_sum() { patches_sum > "$BUILD/patches.sum"; }
 check_patches_unchanged() {
 	[ -f "$BUILD/patches.sum" ] || return 0
 	[ "$(patches_sum)" = "$(cat "$BUILD/patches.sum")" ] ||
 		die "patches/ changed since build/linux was prepared or last exported: run scripts/prepare-tree.sh first (or FORCE=1 to overwrite patches/)"
+}
+
+# Install (as root) and prepare the work tree from patches/, unless it holds
+# work not yet exported: then use it as it is.
+install_and_prepare() {
+	if [ "$(id -u)" = 0 ]; then
+		"$TOP/scripts/install-deps.sh" >&2
+	fi
+	if [ ! -d "$SRC/.git" ] || (check_tree_saved) 2>/dev/null; then
+		"$TOP/scripts/prepare-tree.sh"
+	else
+		warn "the work tree holds work not in patches/: using it as it is"
+	fi
 }

@@ -19,10 +19,10 @@ send:			## git send-email patches/ (dry run unless SEND=1)
 	scripts/send-series.sh
 bisect:			## every patch builds alone, no new W=1/sparse warning
 	scripts/check-bisect.sh
-kernel-%:
+kernel-x86_64 kernel-arm64: kernel-%:
 	scripts/build-kernel.sh $* headers
-initramfs-%:
+initramfs-x86_64 initramfs-arm64: initramfs-%:
 	scripts/build-initramfs.sh $*
-boot-%:
+boot-intel boot-amd boot-smmuv3: boot-%:
 	scripts/boot.sh $*
 	python3 scripts/check-results.py build/out/boot-$* $* build/linux

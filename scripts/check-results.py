@@ -36,12 +36,12 @@ EXPECT = {
 
 VIRTIO_BLK = "0x1af4:0x1042"
 
-# Skips that are the expected state of the base, not a missing prerequisite:
-# 6.12 disables SVA on x86 (iommu_sva_bind_device() returns -EOPNOTSUPP)
-# until the series brings it back.
+# Skips that are the expected state of a configuration, not a missing
+# prerequisite (a regex on the reason). None since the series brought SVA
+# back on x86; a kernel without it fails here rather than skipping.
 ALLOWED_SKIP = {
-    "intel": r"iommu_sva_bind_device\(\) is disabled",
-    "amd": r"iommu_sva_bind_device\(\) is disabled",
+    "intel": None,
+    "amd": None,
     "smmuv3": None,
 }
 

@@ -7,7 +7,7 @@
 
 cfg=${1:?usage: boot.sh intel|amd|smmuv3}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-1800}	# whole boot, seconds
-MEM=${GUEST_MEM_MB:-2048}		# split over two NUMA nodes
+MEM=${GUEST_MEM_MB:-4096}		# split over two NUMA nodes
 
 case $cfg in
 intel|amd) arch=x86_64 qemu=qemu-system-x86_64 ;;
@@ -38,6 +38,9 @@ args=(-nodefaults -display none -no-reboot -serial "file:$dir/console.log"
 	-kernel "$kernel" -initrd "$obj/initramfs.cpio.gz"
 	-drive "if=none,id=d0,file=$data,format=raw,readonly=on")
 cmdline="panic=-1 loglevel=4 KSFT_TIMEOUT=${KSFT_TIMEOUT:-1200}"
+# One 1 GiB hugetlb page for the SVA PUD-leaf test: only at boot is such a
+# page sure to be found.
+cmdline+=" hugepagesz=1G hugepages=1"
 
 case $cfg in
 intel)

@@ -2,36 +2,59 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build every patch of the series on its own (the series must bisect): the
 # kernel objects it touches (and the directories of the local headers it
-# touches), with W=1 and sparse (C=1), and the selftests it touches. A warning in a touched file that its parent commit does not have
-# fails the patch. Works in a separate git worktree; build/linux is not
-# touched. Prints "PASS|FAIL series: ..." lines.
+# touches), with W=1 and sparse (C=1), and the selftests it touches. Objects
+# x86 does not build are built for the architecture that does (arm64,
+# ppc64le), from that architecture's configuration in build/out. A warning
+# in a touched file that its parent commit does not have fails the patch.
+# Works in a separate git worktree; build/linux is not touched. Prints
+# "PASS|FAIL series: ..." lines.
 . "$(dirname "$0")/lib.sh"
 
-arch=x86_64
 need_tree
 need_cmd sparse
-[ -f "$OUT/$arch/.config" ] || die "no $OUT/$arch/.config: run scripts/build-kernel.sh $arch first"
+[ -f "$OUT/x86_64/.config" ] || die "no $OUT/x86_64/.config: run scripts/build-kernel.sh x86_64 first"
 
 wt=$BUILD/bisect
-obj=$OUT/bisect-$arch
 git -C "$SRC" worktree remove --force "$wt" >/dev/null 2>&1 || rm -rf "$wt"
 git -C "$SRC" worktree prune
 git -C "$SRC" worktree add -q --detach "$wt" "$BASE_TAG"
-mkdir -p "$obj"
-cp "$OUT/$arch/.config" "$obj/.config"
+
+# The architecture that builds a file.
+file_arch() {
+	case $1 in
+	drivers/iommu/arm/* | arch/arm64/*) echo arm64 ;;
+	drivers/misc/ocxl/* | arch/powerpc/*) echo ppc64le ;;
+	*) echo x86_64 ;;
+	esac
+}
+
 bmake() {
-	make -C "$wt" O="$obj" ARCH=$arch CC="ccache gcc" HOSTCC="ccache gcc" \
+	local a=$1; shift
+	make -C "$wt" O="$OUT/bisect-$a" ARCH="$(karch "$a")" \
+		CROSS_COMPILE="$(cross_compile "$a")" \
+		CC="ccache $(cross_compile "$a")gcc" HOSTCC="ccache gcc" \
 		-j"$(jobs)" "$@"
 }
-logged "$obj/prepare.log" bmake olddefconfig prepare headers
 
-# Warnings the compiler and sparse print for the given objects, without
-# line numbers, so that moved code does not count as new.
+# Each architecture with a configuration gets its own object directory.
+archs=()
+for a in x86_64 arm64 ppc64le; do
+	[ -f "$OUT/$a/.config" ] || continue
+	archs+=("$a")
+	mkdir -p "$OUT/bisect-$a"
+	cp "$OUT/$a/.config" "$OUT/bisect-$a/.config"
+	step "bisect: preparing $a"
+	logged "$OUT/bisect-$a/prepare.log" bmake "$a" olddefconfig prepare
+done
+logged "$OUT/bisect-x86_64/headers.log" bmake x86_64 headers
+
+# Warnings the compiler and sparse print for the given "arch:object"s,
+# without line numbers, so that moved code does not count as new.
 warnings() {
-	local o
-	for o in "$@"; do
-		rm -f "$obj/$o"
-		bmake W=1 C=1 "$o" 2>&1 | grep -E "(warning|error):" |
+	local t
+	for t in "$@"; do
+		rm -f "$OUT/bisect-${t%%:*}/${t#*:}"
+		bmake "${t%%:*}" W=1 C=1 "${t#*:}" 2>&1 | grep -E "(warning|error):" |
 			sed -E 's/:[0-9]+:[0-9]+:/:/' || true
 	done | sort -u
 }
@@ -45,31 +68,38 @@ for c in $(git -C "$SRC" rev-list --reverse "$BASE_TAG..HEAD"); do
 		case $f in
 		tools/testing/selftests/*) ksft+=("$(echo "$f" | cut -d/ -f4)") ;;
 		tools/* | Documentation/* | include/* | MAINTAINERS | */Kconfig*) ;;
-		*.h) dirs+=("$(dirname "$f")/") ;;
-		*.c) objs+=("${f%.c}.o") ;;
+		*.h) dirs+=("$(file_arch "$f"):$(dirname "$f")/") ;;
+		*.c) objs+=("$(file_arch "$f"):${f%.c}.o") ;;
 		esac
 	done
 	step "bisect: $subject (${#objs[@]} objects, selftests: ${ksft[*]:-none})"
+	ok=1 why=""
+	for t in "${objs[@]}" "${dirs[@]}"; do
+		[ -f "$OUT/bisect-${t%%:*}/.config" ] ||
+			{ ok=0; why="no ${t%%:*} configuration for ${t#*:}"; }
+	done
 	git -C "$wt" checkout -q --detach "$c~1"
 	before=$(warnings "${objs[@]}")
 	git -C "$wt" checkout -q --detach "$c"
-	bmake olddefconfig >/dev/null 2>&1
-	ok=1 why=""
+	for a in "${archs[@]}"; do
+		bmake "$a" olddefconfig >/dev/null 2>&1
+	done
 	built=1
-	: >"$obj/build.log"
+	: >"$OUT/bisect-x86_64/build.log"
 	# One make per target: a directory and an object in one single-target
 	# build trip over each other's modules.order.
 	for t in $(printf '%s\n' "${dirs[@]}" "${objs[@]}" | sort -u); do
-		bmake "$t" >>"$obj/build.log" 2>&1 || built=0
+		bmake "${t%%:*}" "${t#*:}" >>"$OUT/bisect-x86_64/build.log" 2>&1 || built=0
 	done
 	if [ $built = 0 ]; then
-		ok=0 why="does not build: $(grep -m1 -E 'error|Error' "$obj/build.log" || true)"
+		ok=0 why="$why does not build: $(grep -m1 -E 'error|Error' "$OUT/bisect-x86_64/build.log" || true)"
 	else
 		new=$(comm -13 <(echo "$before") <(warnings "${objs[@]}"))
 		[ -z "$new" ] || { ok=0; why="new warnings: $(echo "$new" | head -n 3 | tr '\n' ' ')"; }
 	fi
 	for t in $(printf '%s\n' "${ksft[@]}" | sort -u); do
-		bmake headers >/dev/null 2>&1
+		bmake x86_64 headers >/dev/null 2>&1
+		obj=$OUT/bisect-x86_64
 		if ! LDFLAGS=-static make -C "$wt/tools/testing/selftests" O="$obj" \
 			KHDR_INCLUDES="-isystem $obj/usr/include" TARGETS="$t" \
 			>"$obj/ksft.log" 2>&1 ||

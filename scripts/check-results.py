@@ -28,10 +28,12 @@ SPLAT = re.compile(
 # What each configuration must show, beyond the tests.
 EXPECT = {
     "intel": {"iommu_log": r"DMAR: Intel\(R\) Virtualization Technology",
-              "ats": True, "kunit": []},
-    "amd": {"iommu_log": r"AMD-Vi: ", "ats": False, "kunit": []},
+              "ats": True, "kunit": ["intel-iommu-inv", "amd-iommu-inv"]},
+    "amd": {"iommu_log": r"AMD-Vi: ", "ats": False,
+            "kunit": ["intel-iommu-inv", "amd-iommu-inv"]},
     "smmuv3": {"iommu_log": r"arm-smmu-v3 ", "ats": False,
-               "kunit": ["arm-smmu-v3-kunit-test"]},
+               "kunit": ["arm-smmu-v3-kunit-test",
+                         "arm-smmu-v3-inv-kunit-test"]},
 }
 
 VIRTIO_BLK = "0x1af4:0x1042"

@@ -8,6 +8,7 @@ PKGS=(
 	cpio xz-utils zstd rsync python3 ccache sparse git git-email libmailtools-perl
 	qemu-system-x86 qemu-system-arm ipxe-qemu
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
+	gcc-powerpc64le-linux-gnu binutils-powerpc64le-linux-gnu
 	busybox-static pkg-config python3-ply python3-git
 	linux-config-6.12
 )

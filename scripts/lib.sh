@@ -22,13 +22,19 @@ step() { echo "==> $*" >&2; }
 
 jobs() { nproc; }
 
-# Debian architecture names for our kernel architectures.
+# Debian cross compilers for our architectures (ppc64le: compile tests only).
 cross_compile() {
 	case $1 in
 	x86_64) echo "" ;;
 	arm64) echo "aarch64-linux-gnu-" ;;
-	*) die "unknown architecture '$1' (x86_64 or arm64)" ;;
+	ppc64le) echo "powerpc64le-linux-gnu-" ;;
+	*) die "unknown architecture '$1' (x86_64, arm64 or ppc64le)" ;;
 	esac
+}
+
+# The kernel's ARCH= for them.
+karch() {
+	case $1 in ppc64le) echo powerpc ;; *) echo "$1" ;; esac
 }
 
 kimage() {
@@ -53,7 +59,7 @@ need_tree() {
 # make for the kernel, one architecture, its own O= directory.
 kmake() {
 	local arch=$1; shift
-	make -C "$SRC" O="$OUT/$arch" ARCH="$arch" \
+	make -C "$SRC" O="$OUT/$arch" ARCH="$(karch "$arch")" \
 		CROSS_COMPILE="$(cross_compile "$arch")" \
 		CC="ccache $(cross_compile "$arch")gcc" \
 		HOSTCC="ccache gcc" -j"$(jobs)" "$@"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Run every test: series checks, x86_64 and arm64 builds, each patch built
-# alone, and the three QEMU
+# Run every test: series checks, x86_64 and arm64 builds, a ppc64le compile
+# test, each patch built alone, and the three QEMU
 # boots (intel, amd, smmuv3) with their KUnit suites and kselftests.
 # Ends with "N passed, N failed".
 # Usage: run-tests.sh [intel amd smmuv3]
@@ -41,7 +41,13 @@ for arch in x86_64 arm64; do
 	fi
 done
 
-# Every patch alone (needs the x86_64 configuration built above).
+# powerpc is compile-tested only (ocxl).
+"$TOP/scripts/compile-test.sh" >"$OUT/compile-test.out" || true
+grep -E '^(PASS|FAIL) ' "$OUT/compile-test.out" | record ||
+	fail_check "build: ppc64le compile test (log: $OUT/ppc64le/config.log)"
+
+# Every patch alone (needs the x86_64 configuration built above, and the
+# arm64 and ppc64le ones for the objects only they build).
 if [ -n "${built[x86_64]:-}" ]; then
 	"$TOP/scripts/check-bisect.sh" | record || true
 fi

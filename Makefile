@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Entry points; each target is one script in scripts/.
-.PHONY: run check prepare export deps kernel-x86_64 kernel-arm64 \
-	initramfs-x86_64 initramfs-arm64 boot-intel boot-amd boot-smmuv3 series-check bisect send
+.PHONY: help run check prepare export deps kernel-x86_64 kernel-arm64 \
+	initramfs-x86_64 initramfs-arm64 boot-intel boot-amd boot-smmuv3 series-check bisect send \
+	mutants test-harness
+
+help:			## this list
+	@grep -E '^[a-z0-9 %-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 24
 
 run:			## main job: install, prepare, build, boot intel-iommu, show
 	scripts/run.sh
@@ -19,10 +23,15 @@ send:			## git send-email patches/ (dry run unless SEND=1)
 	scripts/send-series.sh
 bisect:			## every patch builds alone, no new W=1/sparse warning
 	scripts/check-bisect.sh
+mutants:		## every mutant of mutants/mutants.tbl turns the intel boot red
+	scripts/mutants.sh
+test-harness:		## the judge over recorded boots, and a user without a git identity
+	python3 scripts/tests/test-judge.py build/linux
+	scripts/tests/test-no-identity.sh
 kernel-x86_64 kernel-arm64: kernel-%:
 	scripts/build-kernel.sh $* headers
 initramfs-x86_64 initramfs-arm64: initramfs-%:
 	scripts/build-initramfs.sh $*
-boot-intel boot-amd boot-smmuv3: boot-%:
+boot-intel boot-amd boot-smmuv3: boot-%:	## boot one configuration (TESTS=iommu:iommufd_sva for one program)
 	scripts/boot.sh $*
 	python3 scripts/check-results.py build/out/boot-$* $* build/linux

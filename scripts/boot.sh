@@ -16,11 +16,13 @@ smmuv3) arch=arm64 qemu=qemu-system-aarch64 ;;
 esac
 need_cmd "$qemu" timeout
 obj=$OUT/$arch
-kernel=$obj/$(kimage "$arch")
+# KERNEL_IMAGE and BOOT_NAME boot another kernel (make mutants) into its
+# own directory.
+kernel=${KERNEL_IMAGE:-$obj/$(kimage "$arch")}
 [ -f "$kernel" ] || die "no $arch kernel at $kernel: run scripts/build-kernel.sh $arch"
 [ -f "$obj/initramfs.cpio.gz" ] || die "no $arch initramfs: run scripts/build-initramfs.sh $arch"
 
-dir=$OUT/boot-$cfg
+dir=$OUT/boot-${BOOT_NAME:-$cfg}
 rm -rf "$dir"; mkdir -p "$dir"
 
 # A random disk image: the guest reads it by DMA through the IOMMU and
@@ -38,6 +40,9 @@ args=(-nodefaults -display none -no-reboot -serial "file:$dir/console.log"
 	-kernel "$kernel" -initrd "$obj/initramfs.cpio.gz"
 	-drive "if=none,id=d0,file=$data,format=raw,readonly=on")
 cmdline="panic=-1 loglevel=4 KSFT_TIMEOUT=${KSFT_TIMEOUT:-1200}"
+# TESTS=collection:program[,...] runs only those kselftests (the guest's
+# init passes each to run_kselftest.sh -t).
+[ -z "${TESTS:-}" ] || cmdline+=" KSFT_TESTS=$TESTS"
 # One 1 GiB hugetlb page for the SVA PUD-leaf test: only at boot is such a
 # page sure to be found.
 cmdline+=" hugepagesz=1G hugepages=1"
@@ -74,7 +79,9 @@ esac
 step "$cfg: booting $arch under QEMU (timeout ${BOOT_TIMEOUT}s; console: $dir/console.log)"
 start=$(date +%s)
 rc=0
-timeout --kill-after=10 "$BOOT_TIMEOUT" "$qemu" "${args[@]}" -append "$cmdline" \
+# --foreground: Ctrl-C reaches QEMU, which stops, and the trap in lib.sh
+# stops the job (a timeout in its own process group would hide it).
+timeout --foreground --kill-after=10 "$BOOT_TIMEOUT" "$qemu" "${args[@]}" -append "$cmdline" \
 	-D "$dir/qemu-trace.log" >"$dir/qemu.out" 2>&1 || rc=$?
 echo "$(( $(date +%s) - start ))" > "$dir/seconds"
 case $rc in

@@ -17,7 +17,7 @@ for f in "${frags[@]}"; do
 	files+=("$TOP/configs/$f.config")
 done
 
-mkdir -p "$OUT/$arch" "$CACHE/ccache"
+mkdir -p "$OUT/$arch" "$CCACHE_DIR"
 step "$arch: configuring from ${frags[*]}"
 (cd "$SRC" && ARCH=$arch CROSS_COMPILE=$(cross_compile "$arch") \
 	logged "$OUT/$arch/config.log" scripts/kconfig/merge_config.sh -n -O "$OUT/$arch" "${files[@]}")

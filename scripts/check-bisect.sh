@@ -6,8 +6,11 @@
 # x86 does not build are built for the architecture that does (arm64,
 # ppc64le), from that architecture's configuration in build/out. A warning
 # in a touched file that its parent commit does not have fails the patch.
-# Works in a separate git worktree; build/linux is not touched. Prints
-# "PASS|FAIL series: ..." lines.
+# A touched header is built through the objects that include it, found in
+# the full build's Kbuild dependency files (.*.o.cmd). A patch that touches
+# a Kconfig file gets the configuration fragments merged again. Works in a
+# separate git worktree; build/linux is not touched. Prints
+# "PASS|FAIL series: ..." lines; a patch with nothing to build is not a PASS.
 . "$(dirname "$0")/lib.sh"
 
 need_tree
@@ -59,20 +62,62 @@ warnings() {
 	done | sort -u
 }
 
+# Directories of the series' own C files: their objects are the likeliest
+# users of what a header of the series adds.
+series_dirs=$(git -C "$SRC" diff --name-only "$BASE_TAG" HEAD -- '*.c' | xargs -r -n1 dirname | sort -u)
+HEADER_USERS=${HEADER_USERS:-6}	# objects built per touched header
+
+# "arch:object" for up to $HEADER_USERS objects of the full $1 build that
+# include header $2: those in the series' directories first, then an even
+# sample of the rest (the header may change under any of them).
+header_users() {
+	local a=$1 h=$2 all near far stride i
+	[ -d "$OUT/$a" ] || return 0
+	all=$(grep -rlF --include='.*.o.cmd' "$SRC/$h " "$OUT/$a" 2>/dev/null |
+		sed -E "s|^$OUT/$a/||; s|/\.([^/]*)\.o\.cmd$|/\1.o|" | sort |
+		while read -r o; do [ -f "$SRC/${o%.o}.c" ] && echo "$o"; done)
+	near=$(grep -E "^($(echo "$series_dirs" | paste -sd'|'))/[^/]*$" <<<"$all" || true)
+	far=$(grep -vxF -f <(echo "$near") <<<"$all" || true)
+	{
+		echo "$near" | head -n "$HEADER_USERS"
+		mapfile -t rest <<<"$far"
+		stride=$(( (${#rest[@]} + HEADER_USERS - 1) / HEADER_USERS ))
+		for ((i = 0; i < ${#rest[@]} && stride > 0; i += stride)); do echo "${rest[$i]}"; done
+	} | grep -v '^$' | head -n "$HEADER_USERS" | sed "s|^|$a:|"
+}
+
+# Merge the fragments again in the worktree (a patch may add options).
+remerge() {
+	local a frags=() f
+	for a in x86_64 arm64; do
+		[ -f "$OUT/bisect-$a/.config" ] || continue
+		frags=()
+		for f in base debug mm iommu kunit "$a"; do frags+=("$TOP/configs/$f.config"); done
+		(cd "$wt" && ARCH=$a CROSS_COMPILE=$(cross_compile "$a") \
+			scripts/kconfig/merge_config.sh -n -O "$OUT/bisect-$a" "${frags[@]}") \
+			>"$OUT/bisect-$a/merge.log" 2>&1 || return 1
+	done
+}
+
 rc=0
 for c in $(git -C "$SRC" rev-list --reverse "$BASE_TAG..HEAD"); do
 	subject=$(git -C "$SRC" log -1 --format=%s "$c")
 	mapfile -t files < <(git -C "$SRC" diff --name-only "$c~1" "$c")
-	objs=() dirs=() ksft=()
+	objs=() dirs=() ksft=() users=() kconfig=0
 	for f in "${files[@]}"; do
 		case $f in
 		tools/testing/selftests/*) ksft+=("$(echo "$f" | cut -d/ -f4)") ;;
-		tools/* | Documentation/* | include/* | MAINTAINERS | */Kconfig*) ;;
+		*/Kconfig*) kconfig=1 ;;
+		include/*.h | arch/*/include/*.h)
+			mapfile -t -O "${#users[@]}" users < <(header_users "$(file_arch "$f")" "$f") ;;
+		tools/* | Documentation/* | include/* | MAINTAINERS) ;;
 		*.h) dirs+=("$(file_arch "$f"):$(dirname "$f")/") ;;
 		*.c) objs+=("$(file_arch "$f"):${f%.c}.o") ;;
 		esac
 	done
-	step "bisect: $subject (${#objs[@]} objects, selftests: ${ksft[*]:-none})"
+	mapfile -t users < <(printf '%s\n' "${users[@]}" | grep -v '^$' | sort -u |
+		grep -vxF -f <(printf '%s\n' "${objs[@]}" x) || true)
+	step "bisect: $subject (${#objs[@]} objects, ${#users[@]} users of its headers, ${#dirs[@]} directories, selftests: ${ksft[*]:-none})"
 	ok=1 why=""
 	for t in "${objs[@]}" "${dirs[@]}"; do
 		[ -f "$OUT/bisect-${t%%:*}/.config" ] ||
@@ -81,6 +126,9 @@ for c in $(git -C "$SRC" rev-list --reverse "$BASE_TAG..HEAD"); do
 	git -C "$wt" checkout -q --detach "$c~1"
 	before=$(warnings "${objs[@]}")
 	git -C "$wt" checkout -q --detach "$c"
+	if [ $kconfig = 1 ]; then
+		remerge || { ok=0; why="$why merge_config.sh failed"; }
+	fi
 	for a in "${archs[@]}"; do
 		bmake "$a" olddefconfig >/dev/null 2>&1
 	done
@@ -88,7 +136,7 @@ for c in $(git -C "$SRC" rev-list --reverse "$BASE_TAG..HEAD"); do
 	: >"$OUT/bisect-x86_64/build.log"
 	# One make per target: a directory and an object in one single-target
 	# build trip over each other's modules.order.
-	for t in $(printf '%s\n' "${dirs[@]}" "${objs[@]}" | sort -u); do
+	for t in $(printf '%s\n' "${dirs[@]}" "${objs[@]}" "${users[@]}" | grep -v '^$' | sort -u); do
 		bmake "${t%%:*}" "${t#*:}" >>"$OUT/bisect-x86_64/build.log" 2>&1 || built=0
 	done
 	if [ $built = 0 ]; then
@@ -107,8 +155,17 @@ for c in $(git -C "$SRC" rev-list --reverse "$BASE_TAG..HEAD"); do
 			ok=0 why="$why selftests/$t: $(grep -m1 -E 'error|warning:' "$obj/ksft.log" | grep -v 'statically linked' || true)"
 		fi
 	done
+	built_n=$(( ${#objs[@]} + ${#users[@]} + ${#dirs[@]} + ${#ksft[@]} ))
+	if [ $built_n = 0 ]; then
+		ok=0 why="nothing built: no object, header user or selftest found for ${files[*]}"
+		# Documentation alone builds nothing, and is checked elsewhere.
+		if ! printf '%s\n' "${files[@]}" | grep -qv '^Documentation/'; then
+			echo "SKIP series: builds alone: $subject (documentation only)"
+			continue
+		fi
+	fi
 	if [ $ok = 1 ]; then
-		echo "PASS series: builds alone, no new W=1/sparse warning: $subject"
+		echo "PASS series: builds alone, no new W=1/sparse warning: $subject (${#objs[@]} objects, ${#users[@]} header users, ${#dirs[@]} directories, ${#ksft[@]} selftests)"
 	else
 		echo "FAIL series: builds alone, no new W=1/sparse warning: $subject ($why)"
 		rc=1

@@ -8,10 +8,10 @@ Prints one line per check ("PASS|FAIL|SKIP config: name (detail)") and
 writes BOOT_DIR/results.json; exits 1 if anything failed.
 """
 import collections
+import contextlib
 import json
 import os
 import re
-import subprocess
 import sys
 
 # Kernel reports that fail a run whatever the tests said.
@@ -49,14 +49,16 @@ ALLOWED_SKIP = {
 
 
 class Results:
-    def __init__(self, config):
+    def __init__(self, config, out=sys.stdout):
         self.config = config
         self.checks = []
+        self.out = out
 
     def add(self, name, ok, detail=""):
         status = ok if isinstance(ok, str) else ("PASS" if ok else "FAIL")
         self.checks.append({"name": name, "status": status, "detail": detail})
-        print(f"{status} {self.config}: {name}" + (f" ({detail})" if detail else ""))
+        print(f"{status} {self.config}: {name}" + (f" ({detail})" if detail else ""),
+              file=self.out)
 
     def failed(self):
         return sum(c["status"] == "FAIL" for c in self.checks)
@@ -89,36 +91,51 @@ def guest_facts(res, lines, bootdir, exp):
             next((l for l in lines if l.startswith("@@ harness:")), ""))
 
 
-def dmesg(text):
-    """The kernel log the guest dumped at the end (all levels)."""
-    m = re.search(r"^@@ dmesg begin\n(.*?)^@@ dmesg end$", text, re.S | re.M)
+def dmesg(text, name):
+    """A kernel log the guest dumped (all levels): "boot-dmesg" as init
+    starts, "dmesg" at the end."""
+    m = re.search(rf"^@@ {name} begin\n(.*?)^@@ {name} end$", text, re.S | re.M)
     return m.group(1) if m else ""
 
 
 def kunit(res, text, bootdir, src, expected):
-    # KUnit runs at boot, before init; its KTAP is at KERN_INFO, so read it
-    # from the dumped kernel log (the console is quiet), else the console.
-    boot = dmesg(text) or text.split("@@ init ", 1)[0]
+    # KUnit runs at boot, before init, and its KTAP is at KERN_INFO (the
+    # console is quiet): read it from the log init dumps as it starts, which
+    # a later panic or timeout cannot lose; else from the final dump.
+    boot = dmesg(text, "boot-dmesg") or dmesg(text, "dmesg")
     if "KTAP version" not in boot:
         res.add("kunit: KTAP found", False, "no KTAP in the boot log")
         return
-    path = os.path.join(bootdir, "boot.log")
-    with open(path, "w") as f:
+    with open(os.path.join(bootdir, "boot.log"), "w") as f:
         f.write(boot)
-    out = os.path.join(bootdir, "kunit.json")
-    subprocess.run([sys.executable, os.path.join(src, "tools/testing/kunit/kunit.py"),
-                    "parse", "--json=" + out, path],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # kunit.py's parser, as "kunit.py parse --json" runs it; what it prints
+    # goes to kunit-parse.log.
+    sys.path.insert(0, os.path.join(src, "tools/testing/kunit"))
+    import kunit_json
+    import kunit_parser
+    import kunit_printer
+    errlog = os.path.join(bootdir, "kunit-parse.log")
     tree = {}
-    if os.path.exists(out):  # kunit.py writes nothing for "1..0"
-        with open(out) as f:
-            tree = json.load(f)
+    with open(errlog, "w") as log, contextlib.redirect_stdout(log):
+        # kunit_printer keeps the sys.stdout it saw when imported
+        saved, kunit_printer.stdout._output = kunit_printer.stdout._output, log
+        try:
+            test = kunit_parser.parse_run_tests(boot.splitlines(keepends=True))
+            tree = json.loads(kunit_json.get_json_result(test, kunit_json.Metadata()))
+        except Exception as e:  # a parser crash is a failed check, not ours
+            print(f"kunit_parser: {e!r}")
+        finally:
+            kunit_printer.stdout._output = saved
+    if not tree:
+        res.add("kunit: KTAP parsed", False, f"see {errlog}")
+    with open(os.path.join(bootdir, "kunit.json"), "w") as f:
+        json.dump(tree, f, indent=1)
 
     def walk(group, prefix):
         for case in group.get("test_cases", []):
-            st = case["status"]
+            st = case["status"]  # kunit_json.py: PASS, SKIP, ERROR or FAIL
             res.add(f"kunit: {prefix}{case['name']}",
-                    "PASS" if st == "PASS" else "SKIP" if st == "SKIPPED" else "FAIL")
+                    "PASS" if st == "PASS" else "SKIP" if st == "SKIP" else "FAIL")
         for sub in group.get("sub_groups", []):
             walk(sub, prefix + sub["name"] + ".")
     walk(tree, "")
@@ -128,7 +145,7 @@ def kunit(res, text, bootdir, src, expected):
         res.add(f"kunit: suite {suite} ran", suite in ran)
 
 
-TAP_CASE = re.compile(r"^# (ok|not ok) \d+ (.*?)(?:\s+# (SKIP|TODO|XFAIL)\b(.*))?$")
+TAP_CASE = re.compile(r"^# (ok|not ok) \d+ (.*?)(?:\s+# (SKIP|TODO|XFAIL|XPASS)\b(.*))?$")
 TAP_PROG = re.compile(r"^(ok|not ok) \d+ selftests: (\S+): (\S+)(?:\s+# (\S+)(.*))?$")
 
 
@@ -140,26 +157,32 @@ def kselftests(res, lines, allowed_skip):
         return
     ran = 0
     skips_allowed = True  # every skip of the current program was expected
+    cases = 0  # cases the current program reported
     for line in lines[begin:]:
         if line.startswith("# selftests: "):
-            skips_allowed = True
+            skips_allowed, cases = True, 0
             continue
         m = TAP_CASE.match(line)
         if m:
             verdict, name, directive, why = m.groups()
             why = (why or "").strip()
-            status = "SKIP" if directive == "SKIP" else "PASS" if verdict == "ok" else "FAIL"
+            # XPASS: a case expected to fail passed; its expectation is stale
+            status = ("SKIP" if directive == "SKIP" else
+                      "PASS" if verdict == "ok" and directive != "XPASS" else "FAIL")
             if status == "SKIP" and not (allowed_skip and re.search(allowed_skip, why)):
                 skips_allowed = False
             res.add(f"kselftest: {name}", status, why)
+            cases += 1
             continue
         m = TAP_PROG.match(line)
         if m:
             ran += 1
             verdict, coll, prog, directive, why = m.groups()
             # A whole program skipping means a prerequisite is missing,
-            # unless each of its cases skipped for an expected reason.
-            ok = verdict == "ok" and (directive != "SKIP" or skips_allowed)
+            # unless it ran cases and each skipped for an expected reason
+            # ("1..0 # SKIP" runs none).
+            ok = verdict == "ok" and (directive != "SKIP" or
+                                      (cases > 0 and skips_allowed))
             res.add(f"kselftest: {coll}/{prog} (program)", ok,
                     f"{directive} {why.strip()}" if directive else "")
     res.add("kselftest: run completed", ran > 0 and "@@ kselftest end" in lines,
@@ -188,14 +211,14 @@ def qemu_trace(res, bootdir):
     with open(os.path.join(bootdir, "qemu-trace-counts.json"), "w") as f:
         json.dump(counts, f, indent=1, sort_keys=True)
     print(f"INFO {res.config}: QEMU invalidation trace: " +
-          (", ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "none"))
+          (", ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "none"),
+          file=res.out)
 
 
-def main():
-    bootdir, config, src = sys.argv[1:4]
-    # kunit.py changes to the kernel tree: give it absolute paths
+def judge(bootdir, config, src, out=sys.stdout):
+    """Judge the boot in BOOTDIR; returns the Results."""
     bootdir, src = os.path.abspath(bootdir), os.path.abspath(src)
-    res = Results(config)
+    res = Results(config, out)
     with open(os.path.join(bootdir, "console.log"), errors="replace") as f:
         text = f.read().replace("\r", "")
     lines = text.splitlines()
@@ -206,6 +229,13 @@ def main():
     qemu_trace(res, bootdir)
     with open(os.path.join(bootdir, "results.json"), "w") as f:
         json.dump(res.checks, f, indent=1)
+    return res
+
+
+def main():
+    if len(sys.argv) != 4 or sys.argv[2] not in EXPECT:
+        sys.exit(f"usage: {sys.argv[0]} BOOT_DIR {{{','.join(EXPECT)}}} KERNEL_SRC")
+    res = judge(*sys.argv[1:4])
     sys.exit(1 if res.failed() else 0)
 
 

@@ -13,7 +13,7 @@ need_cmd ccache sparse "$(cross_compile "$arch")gcc"
 
 o=$OUT/$arch
 frag=$TOP/configs/$arch.config
-mkdir -p "$o" "$CACHE/ccache"
+mkdir -p "$o" "$CCACHE_DIR"
 step "$arch: configuring ppc64le_defconfig + ${frag#"$TOP"/}"
 logged "$o/config.log" kmake "$arch" ppc64le_defconfig
 (cd "$SRC" && ARCH=$(karch "$arch") logged "$o/config.log" \

@@ -14,7 +14,17 @@ CACHE=${SVA_CACHE:-/var/cache/sva-series}	# survives a fresh clone
 PATCHES=$TOP/patches
 BASE_TAG=base
 SERIES_BRANCH=series
-export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+# The shared cache is root's when root installed: another user gets its own.
+if [ -z "${CCACHE_DIR:-}" ]; then
+	CCACHE_DIR=$CACHE/ccache
+	if [ "$(id -u)" != 0 ] && ! { mkdir -p "$CCACHE_DIR" && [ -w "$CCACHE_DIR" ]; } 2>/dev/null; then
+		CCACHE_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/sva-series/ccache
+	fi
+fi
+export CCACHE_DIR
+
+# Ctrl-C stops the whole job, not just the step that was running.
+trap 'echo "error: interrupted" >&2; exit 130' INT TERM
 
 die()  { echo "error: $*" >&2; exit 1; }
 warn() { echo "warning: $*" >&2; }

@@ -43,9 +43,9 @@ mapfile -t series < <(find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.
 	! -name '0000-cover-letter.patch' | sort)
 step "applying ${#series[@]} patches from patches/"
 for p in "${series[@]}"; do
-	if ! series_git am -q --whitespace=nowarn "$p" >/dev/null 2>&1; then
+	if ! err=$(series_git_am -q --whitespace=nowarn "$p" 2>&1 >/dev/null); then
 		series_git am --abort >/dev/null 2>&1 || true
-		die "$(basename "$p") does not apply to $BASE_PACKAGE $BASE_VERSION (git am, no fuzz)"
+		die "$(basename "$p"): git am failed on $BASE_PACKAGE $BASE_VERSION: $(echo "$err" | grep -m1 -E 'error|fatal|patch' || echo "$err" | head -n 1)"
 	fi
 done
 

@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Run every test: series checks, x86_64 and arm64 builds, a ppc64le compile
-# test, each patch built alone, and the three QEMU
-# boots (intel, amd, smmuv3) with their KUnit suites and kselftests.
-# Ends with "N passed, N failed".
+# Run every test: the harness's own tests, series checks, x86_64 and arm64
+# builds, a ppc64le compile test, each patch built alone, the three QEMU
+# boots (intel, amd, smmuv3) with their KUnit suites and kselftests, and two
+# mutants that the tests must catch. Ends with "N passed, N failed".
 # Usage: run-tests.sh [intel amd smmuv3]
 . "$(dirname "$0")/lib.sh"
 . "$TOP/scripts/series-lib.sh"
@@ -18,9 +18,15 @@ fail_check() { echo "FAIL $1" | record; }
 
 install_and_prepare
 
+# The judge first: every verdict below depends on it.
+python3 "$TOP/scripts/tests/test-judge.py" "$SRC" | record || true
+"$TOP/scripts/tests/test-no-identity.sh" | record || true
+
 "$TOP/scripts/check-series.sh" | record || true
-if "$TOP/scripts/send-series.sh" >"$OUT/send-dry-run.log" 2>&1; then
-	echo "PASS series: git send-email --dry-run to get_maintainer.pl recipients" | record
+# As a user with no git identity would (CI's machine has one).
+if (home=$(mktemp -d) && trap 'rm -rf "$home"' EXIT &&
+    HOME=$home GIT_CONFIG_NOSYSTEM=1 "$TOP/scripts/send-series.sh") >"$OUT/send-dry-run.log" 2>&1; then
+	echo "PASS series: git send-email --dry-run to get_maintainer.pl recipients (no git identity)" | record
 else
 	fail_check "series: git send-email --dry-run ($(tail -n 1 "$OUT/send-dry-run.log"))"
 fi
@@ -61,5 +67,13 @@ for cfg in "${configs[@]}"; do
 	"$TOP/scripts/boot.sh" "$cfg"
 	python3 "$TOP/scripts/check-results.py" "$OUT/boot-$cfg" "$cfg" "$SRC" | record || true
 done
+
+# The tests can fail: the cheapest mutants of mutants/mutants.tbl must turn
+# the intel boot red (make mutants runs them all).
+if [ -n "${built[x86_64]:-}" ] && [ -n "${CHECK_MUTANTS-mock-stale-check-off x86-range-short}" ]; then
+	# shellcheck disable=SC2086
+	"$TOP/scripts/mutants.sh" ${CHECK_MUTANTS-mock-stale-check-off x86-range-short} |
+		grep -E '^(PASS|FAIL) mutant' | record || true
+fi
 
 python3 "$TOP/scripts/summary.py" "$results" "$OUT"

@@ -22,6 +22,15 @@ step "To: $to"
 step "Cc: $cc"
 
 dry=(--dry-run)
-[ "${SEND:-0}" = 1 ] && dry=()
-cd "$SRC" && git send-email "${dry[@]}" --confirm=never --suppress-cc=self \
+from=()
+if [ "${SEND:-0}" = 1 ]; then
+	dry=()
+	git var GIT_AUTHOR_IDENT >/dev/null 2>&1 ||
+		die "no git identity to send as: git config --global user.name/user.email first"
+elif ! git var GIT_AUTHOR_IDENT >/dev/null 2>&1; then
+	# A dry run needs a sender too: the first patch's author will do.
+	info=$(git mailinfo /dev/null /dev/null < "${patches_only[0]}")
+	from=(--from="$(sed -n 's/^Author: //p' <<<"$info") <$(sed -n 's/^Email: //p' <<<"$info")>")
+fi
+cd "$SRC" && git send-email "${dry[@]}" "${from[@]}" --confirm=never --suppress-cc=self \
 	--to="$to" --cc="$cc" "${series[@]}"

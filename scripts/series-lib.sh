@@ -9,6 +9,17 @@ FORMAT_PATCH_OPTS=(--zero-commit --no-signature --abbrev=12 --numbered
 
 series_git() { git -C "$SRC" "$@"; }
 
+# git am records a committer; a user with no git identity gets the
+# harness's, which nothing exported carries (format-patch writes authors).
+series_git_am() {
+	if git var GIT_COMMITTER_IDENT >/dev/null 2>&1; then
+		series_git am "$@"
+	else
+		GIT_COMMITTER_NAME="sva-series harness" \
+		GIT_COMMITTER_EMAIL="sva-series@localhost" series_git am "$@"
+	fi
+}
+
 # Write the series (base..series) as patches into directory $1.
 format_series() {
 	local dir=$1

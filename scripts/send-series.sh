@@ -28,9 +28,14 @@ if [ "${SEND:-0}" = 1 ]; then
 	git var GIT_AUTHOR_IDENT >/dev/null 2>&1 ||
 		die "no git identity to send as: git config --global user.name/user.email first"
 elif ! git var GIT_AUTHOR_IDENT >/dev/null 2>&1; then
-	# A dry run needs a sender too: the first patch's author will do.
+	# A dry run needs a sender too (send-email asks git var for the
+	# committer as well): the first patch's author will do.
 	info=$(git mailinfo /dev/null /dev/null < "${patches_only[0]}")
-	from=(--from="$(sed -n 's/^Author: //p' <<<"$info") <$(sed -n 's/^Email: //p' <<<"$info")>")
+	GIT_AUTHOR_NAME=$(sed -n 's/^Author: //p' <<<"$info")
+	GIT_AUTHOR_EMAIL=$(sed -n 's/^Email: //p' <<<"$info")
+	export GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL
+	export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
+	from=(--from="$GIT_AUTHOR_NAME <$GIT_AUTHOR_EMAIL>")
 fi
 cd "$SRC" && git send-email "${dry[@]}" "${from[@]}" --confirm=never --suppress-cc=self \
 	--to="$to" --cc="$cc" "${series[@]}"

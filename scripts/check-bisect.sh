@@ -115,8 +115,13 @@ for c in $(git -C "$SRC" rev-list --reverse "$BASE_TAG..HEAD"); do
 		*.c) objs+=("$(file_arch "$f"):${f%.c}.o") ;;
 		esac
 	done
+	# Users found in the full build; keep those whose source this commit has.
 	mapfile -t users < <(printf '%s\n' "${users[@]}" | grep -v '^$' | sort -u |
-		grep -vxF -f <(printf '%s\n' "${objs[@]}" x) || true)
+		grep -vxF -f <(printf '%s\n' "${objs[@]}" x) |
+		while read -r u; do
+			o=${u#*:}
+			git -C "$SRC" cat-file -e "$c:${o%.o}.c" 2>/dev/null && echo "$u"
+		done || true)
 	step "bisect: $subject (${#objs[@]} objects, ${#users[@]} users of its headers, ${#dirs[@]} directories, selftests: ${ksft[*]:-none})"
 	ok=1 why=""
 	for t in "${objs[@]}" "${dirs[@]}"; do

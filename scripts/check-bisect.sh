@@ -65,7 +65,7 @@ warnings() {
 # Directories of the series' own C files: their objects are the likeliest
 # users of what a header of the series adds.
 series_dirs=$(git -C "$SRC" diff --name-only "$BASE_TAG" HEAD -- '*.c' | xargs -r -n1 dirname | sort -u)
-HEADER_USERS=${HEADER_USERS:-6}	# objects built per touched header
+HEADER_USERS=${HEADER_USERS:-4}	# objects built per touched header
 
 # "arch:object" for up to $HEADER_USERS objects of the full $1 build that
 # include header $2: those in the series' directories first, then an even

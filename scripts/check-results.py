@@ -110,7 +110,9 @@ def kunit(res, text, bootdir, src, expected):
         f.write(boot)
     # kunit.py's parser, as "kunit.py parse --json" runs it; what it prints
     # goes to kunit-parse.log.
-    sys.path.insert(0, os.path.join(src, "tools/testing/kunit"))
+    kunit_dir = os.path.join(src, "tools/testing/kunit")
+    if kunit_dir not in sys.path:
+        sys.path.insert(0, kunit_dir)
     import kunit_json
     import kunit_parser
     import kunit_printer

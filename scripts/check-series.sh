@@ -21,8 +21,8 @@ for p in "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch; do
 		echo "FAIL series: checkpatch --strict $name ($(echo "$out" | grep -E '^(ERROR|WARNING|CHECK)' | head -n 3 | tr '\n' ' '))"
 		rc=1
 	fi
-	info=$(git mailinfo /dev/null /dev/null < "$p")
-	author="$(sed -n 's/^Author: //p' <<<"$info") <$(sed -n 's/^Email: //p' <<<"$info")>"
+	{ read -r aname; read -r aemail; } < <(patch_author "$p")
+	author="$aname <$aemail>"
 	if grep -qxF "Signed-off-by: $author" "$p"; then
 		echo "PASS series: Signed-off-by matches author $name"
 	else

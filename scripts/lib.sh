@@ -75,6 +75,11 @@ kmake() {
 		HOSTCC="ccache gcc" -j"$(jobs)" "$@"
 }
 
+# A patch file's author, as the two fields "name" and "email" (one a line).
+patch_author() {
+	git mailinfo /dev/null /dev/null < "$1" | sed -n 's/^Author: //p; s/^Email: //p'
+}
+
 # Run a command with its output in a log; on failure show the tail.
 logged() {
 	local log=$1; shift

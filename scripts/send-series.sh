@@ -30,9 +30,7 @@ if [ "${SEND:-0}" = 1 ]; then
 elif ! git var GIT_AUTHOR_IDENT >/dev/null 2>&1; then
 	# A dry run needs a sender too (send-email asks git var for the
 	# committer as well): the first patch's author will do.
-	info=$(git mailinfo /dev/null /dev/null < "${patches_only[0]}")
-	GIT_AUTHOR_NAME=$(sed -n 's/^Author: //p' <<<"$info")
-	GIT_AUTHOR_EMAIL=$(sed -n 's/^Email: //p' <<<"$info")
+	{ read -r GIT_AUTHOR_NAME; read -r GIT_AUTHOR_EMAIL; } < <(patch_author "${patches_only[0]}")
 	export GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL
 	export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
 	from=(--from="$GIT_AUTHOR_NAME <$GIT_AUTHOR_EMAIL>")

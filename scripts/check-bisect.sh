@@ -11,10 +11,22 @@
 # a Kconfig file gets the configuration fragments merged again. Works in a
 # separate git worktree; build/linux is not touched. Prints
 # "PASS|FAIL series: ..." lines; a patch with nothing to build is not a PASS.
+# Usage: check-bisect.sh [N...]   (patch numbers, 1-based; default: all)
 . "$(dirname "$0")/lib.sh"
 
 need_tree
 need_cmd sparse
+for n in "$@"; do
+	[[ $n =~ ^[1-9][0-9]*$ ]] || die "patch number expected, got '$n'"
+done
+mapfile -t commits < <(git -C "$SRC" rev-list --reverse "$BASE_TAG..HEAD")
+picked=()
+for n in "$@"; do
+	[ "$n" -le ${#commits[@]} ] || die "no patch $n: the series has ${#commits[@]}"
+	picked+=("${commits[$((n - 1))]}")
+done
+[ $# -gt 0 ] || picked=("${commits[@]}")
+
 [ -f "$OUT/x86_64/.config" ] || die "no $OUT/x86_64/.config: run scripts/build-kernel.sh x86_64 first"
 
 wt=$BUILD/bisect
@@ -100,7 +112,7 @@ remerge() {
 }
 
 rc=0
-for c in $(git -C "$SRC" rev-list --reverse "$BASE_TAG..HEAD"); do
+for c in "${picked[@]}"; do
 	subject=$(git -C "$SRC" log -1 --format=%s "$c")
 	mapfile -t files < <(git -C "$SRC" diff --name-only "$c~1" "$c")
 	objs=() dirs=() ksft=() users=() kconfig=0

@@ -22,13 +22,18 @@ if [ -z "${CCACHE_DIR:-}" ]; then
 	fi
 fi
 export CCACHE_DIR
+# Paths relative to the build directory, so that a second clone (CI's, or
+# a fresh one to check a change) hits the cache the first one filled (the
+# configurations build no debug info that would name the directory).
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 
 # Ctrl-C stops the whole job, not just the step that was running.
 trap 'echo "error: interrupted" >&2; exit 130' INT TERM
 
 die()  { echo "error: $*" >&2; exit 1; }
 warn() { echo "warning: $*" >&2; }
-step() { echo "==> $*" >&2; }
+# Progress, with the time since the script started (bash's SECONDS).
+step() { printf '==> [%02d:%02d] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
 
 jobs() { nproc; }
 

@@ -32,8 +32,11 @@ data=$OUT/dma-check.img
 md5sum "$data" | cut -d' ' -f1 > "$dir/dma-expected"
 
 half=$((MEM / 2))
+mem=${MEM}M
+# Room for the DIMM below (x86)
+[ "$arch" != x86_64 ] || mem+=",slots=1,maxmem=$((MEM + 16384))M"
 args=(-nodefaults -display none -no-reboot -serial "file:$dir/console.log"
-	-m "${MEM}M" -smp 2,sockets=2,cores=1,threads=1
+	-m "$mem" -smp 2,sockets=2,cores=1,threads=1
 	-object "memory-backend-ram,id=m0,size=${half}M"
 	-object "memory-backend-ram,id=m1,size=${half}M"
 	-numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1
@@ -46,6 +49,15 @@ cmdline="panic=-1 loglevel=4 KSFT_TIMEOUT=${KSFT_TIMEOUT:-1200}"
 # One 1 GiB hugetlb page for the SVA PUD-leaf test: only at boot is such a
 # page sure to be found.
 cmdline+=" hugepagesz=1G hugepages=1"
+
+# x86: 128 MiB of memory the kernel does not use (a DIMM it cannot hot-add
+# without ACPI memory hotplug) at 8 GiB, for lib/test_kpt_free.c's KASAN
+# shadow path, which needs a direct map far from RAM that it owns.
+if [ "$arch" = x86_64 ]; then
+	args+=(-object memory-backend-ram,id=kpt,size=128M
+		-device pc-dimm,id=kpt0,memdev=kpt,node=0,addr=0x200000000)
+	cmdline+=" test_kpt_free.kasan_mem=0x200000000"
+fi
 
 case $cfg in
 intel)

@@ -85,7 +85,8 @@ HEADER_USERS=${HEADER_USERS:-4}	# objects built per touched header
 header_users() {
 	local a=$1 h=$2 all near far stride i
 	[ -d "$OUT/$a" ] || return 0
-	all=$(grep -rlF --include='.*.o.cmd' "$SRC/$h " "$OUT/$a" 2>/dev/null |
+	# Absolute, or relative to the object directory (ccache's base_dir)
+	all=$(grep -rlF --include='.*.o.cmd' "/${SRC##*/}/$h " "$OUT/$a" 2>/dev/null |
 		sed -E "s|^$OUT/$a/||; s|/\.([^/]*)\.o\.cmd$|/\1.o|" | sort |
 		while read -r o; do [ -f "$SRC/${o%.o}.c" ] && echo "$o"; done)
 	near=$(grep -E "^($(echo "$series_dirs" | paste -sd'|'))/[^/]*$" <<<"$all" || true)

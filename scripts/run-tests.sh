@@ -62,6 +62,9 @@ if [ -n "${built[x86_64]:-}" ] && [ -n "$CHECK_BISECT" ]; then
 	"$TOP/scripts/check-bisect.sh" $CHECK_BISECT | record || true
 fi
 
+# The builds leave gigabytes of dirty pages: write them back now, not while
+# the emulated guests run tests with 30 s time limits.
+sync
 for cfg in "${configs[@]}"; do
 	case $cfg in intel|amd) arch=x86_64 ;; smmuv3) arch=arm64 ;; *) die "unknown configuration $cfg" ;; esac
 	if [ -z "${built[$arch]:-}" ]; then

@@ -2,7 +2,7 @@
 # Entry points; each target is one script in scripts/.
 .PHONY: help run check prepare export deps kernel-x86_64 kernel-arm64 \
 	initramfs-x86_64 initramfs-arm64 boot-intel boot-amd boot-smmuv3 series-check bisect send \
-	mutants test-harness
+	mutants test-harness bench
 
 help:			## this list
 	@grep -E '^[a-z0-9 %-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 24
@@ -23,11 +23,14 @@ send:			## git send-email patches/ (dry run unless SEND=1)
 	scripts/send-series.sh
 bisect:			## every patch builds alone, no new W=1/sparse warning
 	scripts/check-bisect.sh
+bench:			## the series against 6.12's core mm: bench/intel.md and .svg (about 35 min)
+	scripts/bench.sh
 mutants:		## every mutant of mutants/mutants.tbl turns the intel boot red
 	scripts/mutants.sh
-test-harness:		## the judge over recorded boots, and a user without a git identity
+test-harness:		## the judge and the bench table over recorded runs, a user without a git identity
 	python3 scripts/tests/test-judge.py build/linux
 	scripts/tests/test-no-identity.sh
+	python3 scripts/tests/test-bench-table.py
 kernel-x86_64 kernel-arm64: kernel-%:
 	scripts/build-kernel.sh $* headers
 initramfs-x86_64 initramfs-arm64: initramfs-%:

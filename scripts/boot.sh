@@ -46,6 +46,8 @@ cmdline="panic=-1 loglevel=4 KSFT_TIMEOUT=${KSFT_TIMEOUT:-1200}"
 # TESTS=collection:program[,...] runs only those kselftests (the guest's
 # init passes each to run_kselftest.sh -t).
 [ -z "${TESTS:-}" ] || cmdline+=" KSFT_TESTS=$TESTS"
+# BOOT_APPEND: more kernel parameters (make bench: SVA_BENCH=<repeats>)
+[ -z "${BOOT_APPEND:-}" ] || cmdline+=" $BOOT_APPEND"
 # One 1 GiB hugetlb page for the SVA PUD-leaf test: only at boot is such a
 # page sure to be found.
 cmdline+=" hugepagesz=1G hugepages=1"

@@ -36,6 +36,12 @@ LDFLAGS=-static logged "$obj/kselftest-build.log" \
 	TARGETS="$KSFT_TARGETS" INSTALL_PATH="$root/kselftest" -j"$(jobs)" install
 grep -E "warning:" "$obj/kselftest-build.log" | grep -v "statically linked" | head -n 20 >&2 || true
 
+# make bench's guest program, against this tree's mock SVA device uAPI
+step "$arch: building sva-bench"
+logged "$obj/sva-bench-build.log" "$(cross_compile "$arch")gcc" -O2 -Wall -static -pthread \
+	-isystem "$obj/usr/include" -I "$SRC/drivers/iommu/iommufd" \
+	-o "$root/usr/bin/sva-bench" "$TOP/guest/sva-bench.c"
+
 install -m755 "$busybox" "$root/bin/busybox"
 install -m755 "$TOP/guest/init" "$root/init"
 install -m755 "$TOP/guest/timeout" "$root/usr/bin/timeout"

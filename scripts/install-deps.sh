@@ -11,6 +11,7 @@ PKGS=(
 	gcc-powerpc64le-linux-gnu binutils-powerpc64le-linux-gnu
 	busybox-static pkg-config python3-ply python3-git
 	linux-config-6.12
+	gnuplot-nox
 )
 
 missing=()

@@ -8,8 +8,11 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$TOP/base.conf"
 
 BUILD=${BUILD:-$TOP/build}
-SRC=$BUILD/linux			# the work tree (git), base + series
-OUT=$BUILD/out				# O= directories, initramfs, logs
+# KERNEL_SRC= builds and boots another tree (a mainline checkout, or make
+# bench's "before" worktree) with the same configs; O= puts its output
+# elsewhere.
+SRC=${KERNEL_SRC:-$BUILD/linux}		# the work tree (git), base + series
+OUT=$(realpath -m "${O:-$BUILD/out}")			# per-arch O= directories, initramfs, boots
 CACHE=${SVA_CACHE:-/var/cache/sva-series}	# survives a fresh clone
 PATCHES=$TOP/patches
 BASE_TAG=base
@@ -68,7 +71,7 @@ need_cmd() {
 }
 
 need_tree() {
-	[ -d "$SRC/.git" ] || die "no work tree at $SRC: run scripts/prepare.sh"
+	[ -e "$SRC/.git" ] || die "no work tree at $SRC: run scripts/prepare-tree.sh"
 }
 
 # make for the kernel, one architecture, its own O= directory.

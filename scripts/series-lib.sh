@@ -20,12 +20,13 @@ series_git_am() {
 	fi
 }
 
-# Write the series (base..series) as patches into directory $1.
+# Write the series (base..series) as patches into directory $1; more
+# format-patch options may follow.
 format_series() {
-	local dir=$1
+	local dir=$1; shift
 	mkdir -p "$dir"
 	[ -n "$(series_git rev-list "$BASE_TAG..$SERIES_BRANCH")" ] || return 0
-	series_git format-patch "${FORMAT_PATCH_OPTS[@]}" -o "$dir" \
+	series_git format-patch "${FORMAT_PATCH_OPTS[@]}" "$@" -o "$dir" \
 		"$BASE_TAG..$SERIES_BRANCH" >/dev/null
 	# format-patch stamps the cover letter with the current time.
 	[ -f "$dir/0000-cover-letter.patch" ] &&

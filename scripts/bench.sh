@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The benchmark: the series against 6.12's core mm, side by side. Builds
+# the x86_64 kernel twice, at the last patch before part 3 (BENCH_BEFORE)
+# and at the work tree's HEAD, boots each under the same QEMU configuration
+# running guest/sva-bench.c instead of the tests, and writes the table and
+# plot (scripts/bench-table.py) to bench/<cfg>.md and bench/<cfg>.svg.
+# Usage: bench.sh            (BENCH_CFGS="intel amd", BENCH_REPS=3,
+#                             BENCH_COSTS="cmd=0.5,sync=2,miss=1")
+. "$(dirname "$0")/lib.sh"
+
+# "Before" is the series up to, not including, this patch: 6.12's core mm,
+# with x86 SVA on again (a 6.12 kernel cannot bind SVA on x86 at all), the
+# drivers' encoders fixed, and the mock device and its tests.
+BENCH_BEFORE_SUBJECT='x86/mm: Tell secondary TLBs the page a batched unmap queues'
+CFGS=${BENCH_CFGS:-intel}
+REPS=${BENCH_REPS:-3}
+
+need_tree
+for c in $CFGS; do
+	case $c in intel | amd) ;; *) die "BENCH_CFGS: '$c' is not an x86 configuration (intel or amd)" ;; esac
+done
+[[ $REPS =~ ^[1-9][0-9]?$ ]] || die "BENCH_REPS: a number from 1 to 99 expected, got '$REPS'"
+
+if [ -n "${BENCH_BEFORE:-}" ]; then
+	before=$(git -C "$SRC" rev-parse --verify -q "$BENCH_BEFORE^{commit}") ||
+		die "BENCH_BEFORE: no commit '$BENCH_BEFORE' in $SRC"
+else
+	first=$(git -C "$SRC" log --format=%H --fixed-strings --grep="$BENCH_BEFORE_SUBJECT" \
+		"$BASE_TAG..HEAD" | tail -n 1)
+	[ -n "$first" ] || die "no patch '$BENCH_BEFORE_SUBJECT' in the series: set BENCH_BEFORE=<commit>"
+	before=$(git -C "$SRC" rev-parse "$first^")
+fi
+step "bench: before = $(git -C "$SRC" log -1 --format='%h %s' "$before")"
+step "bench: after  = $(git -C "$SRC" log -1 --format='%h %s' HEAD)$(
+	[ -z "$(git -C "$SRC" status --porcelain --untracked-files=no)" ] || echo " + uncommitted changes")"
+
+# The "before" tree: a worktree of its own, moved only when clean.
+wt=$BUILD/bench-before
+if [ -e "$wt/.git" ]; then
+	[ -z "$(git -C "$wt" status --porcelain --untracked-files=no)" ] ||
+		die "$wt has uncommitted changes: commit or remove them first"
+	git -C "$wt" checkout -q --detach "$before"
+else
+	git -C "$SRC" worktree prune
+	git -C "$SRC" worktree add -q --detach "$wt" "$before"
+fi
+
+step "bench: building the after kernel and the initramfs (with sva-bench)"
+"$TOP/scripts/build-kernel.sh" x86_64 headers ||
+	die "bench: the after kernel (HEAD) did not build"
+"$TOP/scripts/build-initramfs.sh" x86_64
+step "bench: building the before kernel in $wt"
+KERNEL_SRC=$wt O=$OUT/bench-before "$TOP/scripts/build-kernel.sh" x86_64 ||
+	die "bench: the before kernel ($before) did not build"
+
+img=$(kimage x86_64)
+mkdir -p "$TOP/bench"
+for cfg in $CFGS; do
+	for side in before after; do
+		case $side in
+		before) kernel=$OUT/bench-before/x86_64/$img ;;
+		after) kernel=$OUT/x86_64/$img ;;
+		esac
+		step "bench: $cfg, $side kernel, $REPS repeats"
+		# No KUnit at boot: it would only lengthen the run.
+		KERNEL_IMAGE=$kernel BOOT_NAME=bench-$side-$cfg \
+			BOOT_APPEND="SVA_BENCH=$REPS kunit.enable=0" "$TOP/scripts/boot.sh" "$cfg"
+		grep -q "@@ bench end" "$OUT/boot-bench-$side-$cfg/console.log" || {
+			grep -E "@@ bench error|@@ harness|Kernel panic" "$OUT/boot-bench-$side-$cfg/console.log" >&2 || true
+			die "bench: the $side kernel did not finish the benchmark under $cfg (console: $OUT/boot-bench-$side-$cfg/console.log)"
+		}
+	done
+	step "bench: $cfg table"
+	python3 "$TOP/scripts/bench-table.py" ${BENCH_COSTS:+--costs "$BENCH_COSTS"} \
+		"$OUT/boot-bench-before-$cfg" "$OUT/boot-bench-after-$cfg" "$OUT/bench-$cfg"
+	cp "$OUT/bench-$cfg/bench.md" "$TOP/bench/$cfg.md"
+	[ ! -f "$OUT/bench-$cfg/bench.svg" ] || cp "$OUT/bench-$cfg/bench.svg" "$TOP/bench/$cfg.svg"
+	step "bench: $cfg: bench/$cfg.md$([ -f "$TOP/bench/$cfg.svg" ] && echo " and bench/$cfg.svg")"
+done

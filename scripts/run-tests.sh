@@ -31,6 +31,16 @@ if (home=$(mktemp -d) && trap 'rm -rf "$home"' EXIT &&
 else
 	fail_check "series: git send-email --dry-run ($(tail -n 1 "$OUT/send-dry-run.log"))"
 fi
+# A sender with an identity signs off every patch (the role address cannot).
+if (home=$(mktemp -d) && trap 'rm -rf "$home"' EXIT &&
+    HOME=$home GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME="Test Sender" GIT_AUTHOR_EMAIL=sender@example.org \
+    GIT_COMMITTER_NAME="Test Sender" GIT_COMMITTER_EMAIL=sender@example.org \
+    "$TOP/scripts/send-series.sh") >"$OUT/send-signoff.log" 2>&1 &&
+   grep -q "Signed-off-by: Test Sender <sender@example.org> added to every patch" "$OUT/send-signoff.log"; then
+	echo "PASS series: make send adds the sender's Signed-off-by to every patch" | record
+else
+	fail_check "series: make send with a git identity ($(tail -n 1 "$OUT/send-signoff.log"))"
+fi
 
 declare -A built
 for arch in x86_64 arm64; do

@@ -49,9 +49,9 @@ if git var GIT_COMMITTER_IDENT >/dev/null 2>&1; then
 	trap 'rm -rf "$signed"' EXIT
 	format_series "$signed" --signoff
 	mapfile -t series < <(find "$signed" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' | sort)
-	bad=$(unsigned_patches "$signed" | paste -sd' ' -)
-	[ -z "$bad" ] ||
-		die "no person signs off $bad (your git identity is the role address $ROLE_EMAIL?)"
+	mapfile -t bad < <(unsigned_patches "$signed")
+	[ ${#bad[@]} = 0 ] ||
+		die "no person signs off ${#bad[@]} patches (${bad[0]}, ...): is your git identity the role address $ROLE_EMAIL?"
 	step "Signed-off-by: $(git var GIT_COMMITTER_IDENT | sed 's/>.*/>/') added to every patch"
 elif [ "${SEND:-0}" = 1 ]; then
 	die "no git identity to send as (and to sign off with): git config --global user.name/user.email first"

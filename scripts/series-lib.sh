@@ -28,11 +28,23 @@ format_series() {
 	[ -n "$(series_git rev-list "$BASE_TAG..$SERIES_BRANCH")" ] || return 0
 	series_git format-patch "${FORMAT_PATCH_OPTS[@]}" "$@" -o "$dir" \
 		"$BASE_TAG..$SERIES_BRANCH" >/dev/null
-	# format-patch stamps the cover letter with the current time.
-	[ -f "$dir/0000-cover-letter.patch" ] &&
-		sed -i '1,/^$/ s/^Date: .*/Date: Thu, 1 Jan 1970 00:00:00 +0000/' \
-			"$dir/0000-cover-letter.patch"
-	return 0
+	# format-patch stamps the cover letter with the current time, and
+	# with the identity of whoever runs it: use the first patch's author,
+	# so that the same commits always give the same files.
+	local cover=$dir/0000-cover-letter.patch first
+	[ -f "$cover" ] || return 0
+	sed -i '1,/^$/ s/^Date: .*/Date: Thu, 1 Jan 1970 00:00:00 +0000/' "$cover"
+	first=$(find "$dir" -maxdepth 1 -name '0001-*.patch' | head -n 1)
+	[ -n "$first" ] || return 0
+	python3 - "$cover" "$first" <<'PY'
+import re, sys
+cover, first = sys.argv[1], sys.argv[2]
+# The From header and its folded continuation lines, in the header block
+hdr = re.compile(r"^From: .*\n(?:[ \t].*\n)*", re.M)
+head, sep, body = open(cover).read().partition("\n\n")
+author = hdr.search(open(first).read().partition("\n\n")[0] + "\n").group(0)
+open(cover, "w").write(hdr.sub(lambda m: author, head + "\n", count=1).rstrip("\n") + sep + body)
+PY
 }
 
 # Fail unless the work tree holds nothing that exporting would not keep.

@@ -37,6 +37,11 @@ step "bench: after  = $(git -C "$SRC" log -1 --format='%h %s' HEAD)$(
 
 # The "before" tree: a worktree of its own, moved only when clean.
 wt=$BUILD/bench-before
+# A worktree of a build/linux that make prepare has since recreated is
+# no longer a git tree: nothing of ours is in it, make it again.
+if [ -e "$wt/.git" ] && ! git -C "$wt" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+	rm -rf "$wt"
+fi
 if [ -e "$wt/.git" ]; then
 	[ -z "$(git -C "$wt" status --porcelain --untracked-files=no)" ] ||
 		die "$wt has uncommitted changes: commit or remove them first"

@@ -270,44 +270,41 @@ static void report(const char *name, int rep, struct sample *s)
 	fflush(stdout);
 }
 
+/* Reclaim what the device cached of [p, p + len), batched */
+static void pageout(struct dev *d, int rep, uint8_t *p, size_t len,
+		    const char *name)
+{
+	struct sample s = {};
+	unsigned long long t;
+	pthread_t th;
+
+	dev_touch(d, p, len);
+	th = spinner_start();
+	begin(d);
+	t = now_ns();
+	madvise(p, len, MADV_PAGEOUT);
+	s.ns = now_ns() - t;
+	spinner_stop(th);
+	s.changed = pages_swapped(p, len);
+	end(d, &s);
+	report(name, rep, &s);
+}
+
 /* Reclaim 64 MiB the device had cached: dirty, then clean (swap cache) */
 static void w_pageout(struct dev *d, int rep)
 {
 	size_t len = 64 * MiB, i;
 	uint8_t *p = map_anon(len, 0);
 	volatile uint8_t sum = 0;
-	struct sample s = {};
-	unsigned long long t;
-	pthread_t th;
 
 	if (madvise(p, len, MADV_NOHUGEPAGE))
 		die("MADV_NOHUGEPAGE");
 	memset(p, 0x5a, len);
-	dev_touch(d, p, len);
-	th = spinner_start();
-	begin(d);
-	t = now_ns();
-	madvise(p, len, MADV_PAGEOUT);
-	s.ns = now_ns() - t;
-	spinner_stop(th);
-	s.changed = pages_swapped(p, len);
-	end(d, &s);
-	report("pageout_dirty_64M", rep, &s);
-
+	pageout(d, rep, p, len, "pageout_dirty_64M");
 	/* Read back: clean pages, their swap copies kept */
 	for (i = 0; i < len; i += page_size)
 		sum += p[i];
-	dev_touch(d, p, len);
-	memset(&s, 0, sizeof(s));
-	th = spinner_start();
-	begin(d);
-	t = now_ns();
-	madvise(p, len, MADV_PAGEOUT);
-	s.ns = now_ns() - t;
-	spinner_stop(th);
-	s.changed = pages_swapped(p, len);
-	end(d, &s);
-	report("pageout_clean_64M", rep, &s);
+	pageout(d, rep, p, len, "pageout_clean_64M");
 	munmap(p, len);
 }
 

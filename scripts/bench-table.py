@@ -26,7 +26,8 @@ COSTS = {"cmd": 0.5, "sync": 2.0, "miss": 1.0}
 # Per workload: what the best possible kernel sends (the floor) and the
 # goal the after numbers must meet. calls_floor is a function of the pages
 # changed; the goals are (metric, test, text).
-BATCH = 512  # reclaim's batch from MADV_PAGEOUT: one PTE table
+BATCH = 512  # reclaim's list from MADV_PAGEOUT: one PTE table
+FREE_BATCH = 31  # within it, pages are freed (and flushed) a folio_batch at a time
 
 
 def ceil_div(a, b):
@@ -40,7 +41,8 @@ WORKLOADS = [
       ("cover", "<=2", "pages covered per page reclaimed <= 2"),
       ("hot_lost", "==0", "no hot entry lost"),
       ("model_ratio", ">=10", "modelled device time >= 10x less")]),
-    ("pageout_clean_64M", "MADV_PAGEOUT 64 MiB, clean", lambda n: ceil_div(n, BATCH),
+    ("pageout_clean_64M", "MADV_PAGEOUT 64 MiB, clean",
+     lambda n: ceil_div(n, BATCH) * ceil_div(BATCH, FREE_BATCH),
      [("full", "==0", "no full-range call"),
       ("calls_floor", "<=1", "one call per batch"),
       ("cover", "<=2", "pages covered per page reclaimed <= 2"),

@@ -21,7 +21,7 @@ mkdir -p "$OUT/$arch" "$CCACHE_DIR"
 step "$arch: configuring from ${frags[*]}"
 (cd "$SRC" && ARCH=$arch CROSS_COMPILE=$(cross_compile "$arch") \
 	logged "$OUT/$arch/config.log" scripts/kconfig/merge_config.sh -n -O "$OUT/$arch" "${files[@]}")
-python3 "$TOP/scripts/check-config.py" "$OUT/$arch/.config" "${files[@]}" ||
+python3 "$TOP/scripts/check-config.py" --src "$SRC" "$OUT/$arch/.config" "${files[@]}" ||
 	die "$arch: options above did not survive (missing dependency?)"
 
 targets=("$(basename "$(kimage "$arch")")" "$@")

@@ -28,12 +28,15 @@ SPLAT = re.compile(
 # What each configuration must show, beyond the tests.
 EXPECT = {
     "intel": {"iommu_log": r"DMAR: Intel\(R\) Virtualization Technology",
-              "ats": True, "kunit": ["intel-iommu-inv", "amd-iommu-inv"]},
+              "ats": True, "kunit": ["intel-iommu-inv", "amd-iommu-inv",
+                                     "mmu-notifier-gather"]},
     "amd": {"iommu_log": r"AMD-Vi: ", "ats": False,
-            "kunit": ["intel-iommu-inv", "amd-iommu-inv"]},
+            "kunit": ["intel-iommu-inv", "amd-iommu-inv",
+                      "mmu-notifier-gather"]},
     "smmuv3": {"iommu_log": r"arm-smmu-v3 ", "ats": False,
                "kunit": ["arm-smmu-v3-kunit-test",
-                         "arm-smmu-v3-inv-kunit-test"]},
+                         "arm-smmu-v3-inv-kunit-test",
+                         "mmu-notifier-gather"]},
 }
 
 VIRTIO_BLK = "0x1af4:0x1042"

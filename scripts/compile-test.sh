@@ -19,7 +19,7 @@ logged "$o/config.log" kmake "$arch" ppc64le_defconfig
 (cd "$SRC" && ARCH=$(karch "$arch") logged "$o/config.log" \
 	scripts/kconfig/merge_config.sh -m -O "$o" "$o/.config" "$frag")
 logged "$o/config.log" kmake "$arch" olddefconfig
-python3 "$TOP/scripts/check-config.py" "$o/.config" "$frag" ||
+python3 "$TOP/scripts/check-config.py" --src "$SRC" "$o/.config" "$frag" ||
 	die "$arch: options above did not survive (missing dependency?)"
 
 step "$arch: compiling ${objs[*]} (W=1, sparse; log: $o/build.log)"

@@ -39,6 +39,7 @@ file_arch() {
 	case $1 in
 	drivers/iommu/arm/* | arch/arm64/*) echo arm64 ;;
 	drivers/misc/ocxl/* | arch/powerpc/*) echo ppc64le ;;
+	arch/riscv/*) echo riscv ;;
 	*) echo x86_64 ;;
 	esac
 }
@@ -135,6 +136,11 @@ for c in "${picked[@]}"; do
 			o=${u#*:}
 			git -C "$SRC" cat-file -e "$c:${o%.o}.c" 2>/dev/null && echo "$u"
 		done || true)
+	# No riscv toolchain or configuration here: such objects are named, not built.
+	mapfile -t unbuilt < <(printf '%s\n' "${objs[@]}" "${dirs[@]}" | grep '^riscv:' | cut -d: -f2- || true)
+	mapfile -t objs < <(printf '%s\n' "${objs[@]}" | grep -v -e '^riscv:' -e '^$' || true)
+	mapfile -t dirs < <(printf '%s\n' "${dirs[@]}" | grep -v -e '^riscv:' -e '^$' || true)
+	[ ${#unbuilt[@]} = 0 ] || echo "    not built (no riscv configuration): ${unbuilt[*]}" >&2
 	step "bisect: $subject (${#objs[@]} objects, ${#users[@]} users of its headers, ${#dirs[@]} directories, selftests: ${ksft[*]:-none})"
 	ok=1 why=""
 	for t in "${objs[@]}" "${dirs[@]}"; do

@@ -206,7 +206,8 @@ def markdown(res):
             lines.append(f"Aging ({tag}): {fmt(s['hot_referenced'])} of "
                          f"{fmt(s['hot_pages'])} device-hot pages and "
                          f"{fmt(s['cold_referenced'])} of {fmt(s['cold_pages'])} "
-                         "cold pages seen as referenced.")
+                         f"cold pages seen as referenced, {fmt(s['calls'])} "
+                         "invalidations.")
     if "plain" in res:
         lines.append("")
         lines.append("Process without a notifier (reclaim 16 MiB, munmap 1 MiB): "

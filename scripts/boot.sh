@@ -46,6 +46,13 @@ cmdline="panic=-1 loglevel=4 KSFT_TIMEOUT=${KSFT_TIMEOUT:-1200}"
 # TESTS=collection:program[,...] runs only those kselftests (the guest's
 # init passes each to run_kselftest.sh -t).
 [ -z "${TESTS:-}" ] || cmdline+=" KSFT_TESTS=$TESTS"
+# CASES: kselftest_harness filter options for those programs, e.g.
+# CASES="-f iommufd_sva_reclaim" or "-r iommufd_sva.madv_pageout"
+if [ -n "${CASES:-}" ]; then
+	[ -n "${TESTS:-}" ] || die "CASES needs TESTS=collection:program"
+	[[ "$CASES" != *,* ]] || die "CASES must not contain a comma: $CASES"
+	cmdline+=" KSFT_CASES=${CASES// /,}"
+fi
 # BOOT_APPEND: more kernel parameters (make bench: SVA_BENCH=<repeats>)
 [ -z "${BOOT_APPEND:-}" ] || cmdline+=" $BOOT_APPEND"
 # One 1 GiB hugetlb page for the SVA PUD-leaf test: only at boot is such a

@@ -86,7 +86,10 @@ amd)
 		-device amd-iommu
 		-device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on
 		-trace "amdvi_*_inval" -trace amdvi_completion_wait)
-	cmdline+=" console=ttyS0"
+	# The mock SVA device's modelled hardware costs, about a microsecond
+	# per invalidation command and per completion wait: the races the
+	# tests look for get room to happen on one machine.
+	cmdline+=" console=ttyS0 iommufd.sva_inval_cmd_ns=1000 iommufd.sva_sync_ns=1000"
 	;;
 smmuv3)
 	args+=(-machine virt,iommu=smmuv3,gic-version=3 -cpu max,pauth-impdef=on

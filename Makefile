@@ -31,6 +31,7 @@ test-harness:		## the judge and the bench table over recorded runs, a user witho
 	python3 scripts/tests/test-judge.py build/linux
 	scripts/tests/test-no-identity.sh
 	python3 scripts/tests/test-bench-table.py
+	python3 scripts/tests/test-summary.py
 kernel-x86_64 kernel-arm64: kernel-%:
 	scripts/build-kernel.sh $* headers
 initramfs-x86_64 initramfs-arm64: initramfs-%:

@@ -22,6 +22,7 @@ install_and_prepare
 python3 "$TOP/scripts/tests/test-judge.py" "$SRC" | record || true
 "$TOP/scripts/tests/test-no-identity.sh" | record || true
 python3 "$TOP/scripts/tests/test-bench-table.py" | record || true
+python3 "$TOP/scripts/tests/test-summary.py" | record || true
 
 "$TOP/scripts/check-series.sh" | record || true
 # As a user with no git identity would (CI's machine has one).

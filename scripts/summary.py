@@ -29,7 +29,8 @@ def split_detail(text):
 
 
 def parse(results):
-    """Every check of results.txt as a dict: status, where, name, detail."""
+    """Every check of results.txt as a dict: status, where, name, detail,
+    and the line itself."""
     checks = []
     with open(results) as f:
         for line in f:
@@ -38,14 +39,16 @@ def parse(results):
                 status, where, rest = m.groups()
                 name, detail = split_detail(rest)
                 checks.append({"status": status, "where": where,
-                               "name": name, "detail": detail})
+                               "name": name, "detail": detail,
+                               "line": m.group(0)})
     return checks
 
 
 def write_data(checks, out):
     """results.json and results.xml (one JUnit test suite per <where>)."""
     with open(os.path.join(out, "results.json"), "w") as f:
-        json.dump(checks, f, indent=1)
+        json.dump([{k: v for k, v in c.items() if k != "line"} for c in checks],
+                  f, indent=1)
         f.write("\n")
     suites = ET.Element("testsuites", tests=str(len(checks)),
                         failures=str(sum(c["status"] == "FAIL" for c in checks)),
@@ -69,24 +72,14 @@ def write_data(checks, out):
 
 def main():
     results, out = sys.argv[1:3]
-    write_data(parse(results), out)
+    checks = parse(results)
+    write_data(checks, out)
     per = collections.defaultdict(collections.Counter)
-    passed = failed = skipped = 0
-    fails = []
-    with open(results) as f:
-        for line in f:
-            m = re.match(r"^(PASS|FAIL|SKIP) ([^:]+): (\S+)", line)
-            if not m:
-                continue
-            status, where, kind = m.groups()
-            per[where][(kind.rstrip(":"), status)] += 1
-            if status == "PASS":
-                passed += 1
-            elif status == "FAIL":
-                failed += 1
-                fails.append(line.rstrip())
-            else:
-                skipped += 1
+    for c in checks:
+        per[c["where"]][(c["name"].split()[0].rstrip(":"), c["status"])] += 1
+    count = collections.Counter(c["status"] for c in checks)
+    passed, failed, skipped = count["PASS"], count["FAIL"], count["SKIP"]
+    fails = [c["line"] for c in checks if c["status"] == "FAIL"]
     print("\n== summary")
     for where, c in per.items():
         kinds = sorted({k for k, _ in c})

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Entry points; each target is one script in scripts/.
 .PHONY: help run check prepare export deps kernel-x86_64 kernel-arm64 \
-	initramfs-x86_64 initramfs-arm64 boot-intel boot-amd boot-smmuv3 series-check bisect send \
-	mutants test-harness bench
+	initramfs-x86_64 initramfs-arm64 series-check bisect send \
+	mutants test-harness bench qemu11
 
 help:			## this list
 	@grep -E '^[a-z0-9 %-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 24
@@ -13,6 +13,8 @@ check:			## every test; ends with "N passed, N failed"
 	scripts/run-tests.sh
 deps:
 	scripts/install-deps.sh
+qemu11:			## QEMU 11.1 from trixie-backports, for intel-fsts and smmuv3-strict (as root)
+	scripts/install-qemu11.sh
 prepare:		## build/linux = base + patches/ (refuses to lose work)
 	scripts/prepare-tree.sh
 export:			## build/linux commits -> patches/
@@ -32,10 +34,11 @@ test-harness:		## the judge and the bench table over recorded runs, a user witho
 	scripts/tests/test-no-identity.sh
 	python3 scripts/tests/test-bench-table.py
 	python3 scripts/tests/test-summary.py
+	python3 scripts/tests/test-machines.py
 kernel-x86_64 kernel-arm64: kernel-%:
 	scripts/build-kernel.sh $* headers
 initramfs-x86_64 initramfs-arm64: initramfs-%:
 	scripts/build-initramfs.sh $*
-boot-intel boot-amd boot-smmuv3: boot-%:	## boot one configuration (TESTS=iommu:iommufd_sva for one program)
+boot-%:			## boot one configs/machines.ini configuration: boot-intel, boot-intel-fsts... (TESTS=iommu:iommufd_sva: one program)
 	scripts/boot.sh $*
 	python3 scripts/check-results.py build/out/boot-$* $* build/linux

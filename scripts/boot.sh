@@ -2,19 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot the built kernel and initramfs in QEMU (TCG) with an emulated IOMMU,
 # under a timeout; keep the console log and QEMU's invalidation trace.
-# Usage: boot.sh intel|amd|smmuv3
+# Usage: boot.sh CONFIG (a section of configs/machines.ini: intel, amd, ...)
 . "$(dirname "$0")/lib.sh"
 
-cfg=${1:?usage: boot.sh intel|amd|smmuv3}
+cfg=${1:?usage: boot.sh CONFIG (one of: $(machine names | tr '\n' ' '))}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-1800}	# whole boot, seconds
 MEM=${GUEST_MEM_MB:-4096}		# split over two NUMA nodes
 
-case $cfg in
-intel|amd) arch=x86_64 qemu=qemu-system-x86_64 ;;
-smmuv3) arch=arm64 qemu=qemu-system-aarch64 ;;
-*) die "unknown boot configuration '$cfg' (intel, amd or smmuv3)" ;;
-esac
-need_cmd "$qemu" timeout
+arch=$(machine get "$cfg" arch) || exit 1
+qemu=$(machine_qemu "$cfg") || exit 1
+need_cmd timeout
 obj=$OUT/$arch
 # KERNEL_IMAGE and BOOT_NAME boot another kernel (make mutants) into its
 # own directory.
@@ -68,37 +65,11 @@ if [ "$arch" = x86_64 ]; then
 	cmdline+=" test_kpt_free.kasan_mem=0x200000000"
 fi
 
-case $cfg in
-intel)
-	# Scalable mode with caching mode and a device TLB (ATS); a virtio
-	# device offers ATS only behind a PCIe root port.
-	args+=(-machine q35 -cpu max,la57=off -accel tcg,thread=multi
-		-device intel-iommu,intremap=on,x-scalable-mode=on,caching-mode=on,device-iotlb=on,aw-bits=48
-		-device pcie-root-port,id=rp0,chassis=1,slot=1
-		-device virtio-blk-pci,bus=rp0,drive=d0,iommu_platform=on,ats=on,disable-legacy=on
-		-trace "vtd_inv_desc*" -trace "vtd_inv_qi*")
-	cmdline+=" console=ttyS0 intel_iommu=on"
-	;;
-amd)
-	# QEMU 7.2's amd-iommu records bus 0 for devices behind a root port
-	# present at boot and misroutes their DMA: keep devices on pcie.0.
-	args+=(-machine q35 -cpu max,la57=off -accel tcg,thread=multi
-		-device amd-iommu
-		-device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on
-		-trace "amdvi_*_inval" -trace amdvi_completion_wait)
-	# The mock SVA device's modelled hardware costs, about a microsecond
-	# per invalidation command and per completion wait: the races the
-	# tests look for get room to happen on one machine.
-	cmdline+=" console=ttyS0 iommufd.sva_inval_cmd_ns=1000 iommufd.sva_sync_ns=1000"
-	;;
-smmuv3)
-	args+=(-machine virt,iommu=smmuv3,gic-version=3 -cpu max,pauth-impdef=on
-		-accel tcg,thread=multi
-		-device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on
-		-trace smmuv3_cmdq_opcode)
-	cmdline+=" console=ttyAMA0"
-	;;
-esac
+# The machine itself: configs/machines.ini
+mapfile -t margs < <(machine get "$cfg" args)
+args+=("${margs[@]}")
+for t in $(machine get "$cfg" trace); do args+=(-trace "$t"); done
+cmdline+=" $(machine get "$cfg" cmdline)"
 
 step "$cfg: booting $arch under QEMU (timeout ${BOOT_TIMEOUT}s; console: $dir/console.log)"
 start=$(date +%s)

@@ -14,6 +14,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import machine  # noqa: E402 (configs/machines.ini, beside this script)
+
 # Kernel reports that fail a run whatever the tests said.
 SPLAT = re.compile(
     r"WARNING: |BUG: |Oops|Kernel panic|kernel BUG at|"
@@ -23,32 +26,17 @@ SPLAT = re.compile(
     r"soft lockup|detected stalls|KASAN: |UBSAN: |kmemleak|"
     r"list_add corruption|list_del corruption|general protection fault|"
     r"Unable to handle kernel|DMAR: DRHD: handling fault|"
-    r"AMD-Vi: Event logged|arm-smmu-v3 .*event 0x")
+    r"AMD-Vi: Event logged|arm-smmu-v3 .*event 0x|Invalidation Queue Error")
 
-# What each configuration must show, beyond the tests.
-EXPECT = {
-    "intel": {"iommu_log": r"DMAR: Intel\(R\) Virtualization Technology",
-              "ats": True, "kunit": ["intel-iommu-inv", "amd-iommu-inv",
-                                     "mmu-notifier-gather"]},
-    "amd": {"iommu_log": r"AMD-Vi: ", "ats": False,
-            "kunit": ["intel-iommu-inv", "amd-iommu-inv",
-                      "mmu-notifier-gather"]},
-    "smmuv3": {"iommu_log": r"arm-smmu-v3 ", "ats": False,
-               "kunit": ["arm-smmu-v3-kunit-test",
-                         "arm-smmu-v3-inv-kunit-test",
-                         "mmu-notifier-gather"]},
-}
+# What each configuration must show, beyond the tests: configs/machines.ini
+EXPECT = machine.expect()
 
 VIRTIO_BLK = "0x1af4:0x1042"
 
 # Skips that are the expected state of a configuration, not a missing
 # prerequisite (a regex on the reason). None since the series brought SVA
 # back on x86; a kernel without it fails here rather than skipping.
-ALLOWED_SKIP = {
-    "intel": None,
-    "amd": None,
-    "smmuv3": None,
-}
+ALLOWED_SKIP = collections.defaultdict(lambda: None)
 
 
 class Results:
@@ -200,7 +188,15 @@ def splats(res, text):
             "; ".join(h.strip() for h in hits[:3]))
 
 
-def qemu_trace(res, bootdir):
+# Events counted by a detail: which command, which descriptor type
+TRACE_DETAIL = {"smmuv3_cmdq_opcode": r"<--- (\S+)",
+                "vtd_inv_desc": r"desc type (\S+)"}
+
+
+def qemu_trace(res, bootdir, exp):
+    """Count QEMU's invalidation trace. Configurations whose emulated
+    IOMMU decodes and applies what the guest sends (QEMU 11.1) must show
+    those commands, and QEMU must have refused none of them."""
     counts = collections.Counter()
     path = os.path.join(bootdir, "qemu-trace.log")
     if os.path.exists(path):
@@ -209,15 +205,26 @@ def qemu_trace(res, bootdir):
                 m = re.match(r"^(?:\d+@[\d.]+:)?(\w+)[ (]", line)
                 if m:
                     key = m.group(1)
-                    if key == "smmuv3_cmdq_opcode":
-                        op = re.search(r"<--- (\S+)", line)
-                        key += ":" + (op.group(1) if op else "?")
+                    if key in TRACE_DETAIL:
+                        d = re.search(TRACE_DETAIL[key], line)
+                        key += ":" + (d.group(1) if d else "?")
                     counts[key] += 1
     with open(os.path.join(bootdir, "qemu-trace-counts.json"), "w") as f:
         json.dump(counts, f, indent=1, sort_keys=True)
     print(f"INFO {res.config}: QEMU invalidation trace: " +
           (", ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "none"),
           file=res.out)
+    for need in exp.get("trace_need", []):
+        res.add(f"qemu: the emulated IOMMU applied {need}", counts[need] > 0,
+                f"{counts[need]} in the trace")
+    if exp.get("trace_need"):
+        qemu_out = os.path.join(bootdir, "qemu.out")
+        errors = [l.strip() for l in open(qemu_out, errors="replace")
+                  if re.search(r"invalid|error", l, re.I)] \
+            if os.path.exists(qemu_out) else []
+        errors += [f"{k}={v}" for k, v in counts.items() if "error" in k]
+        res.add("qemu: no invalidation refused by the emulated IOMMU", not errors,
+                "; ".join(errors[:3]))
 
 
 def judge(bootdir, config, src, out=sys.stdout):
@@ -231,7 +238,7 @@ def judge(bootdir, config, src, out=sys.stdout):
     kunit(res, text, bootdir, src, EXPECT[config]["kunit"])
     kselftests(res, lines, ALLOWED_SKIP[config])
     splats(res, text)
-    qemu_trace(res, bootdir)
+    qemu_trace(res, bootdir, EXPECT[config])
     with open(os.path.join(bootdir, "results.json"), "w") as f:
         json.dump(res.checks, f, indent=1)
     return res

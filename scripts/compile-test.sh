@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 arch=ppc64le
-objs=(drivers/misc/ocxl/link.o mm/rmap.o mm/vmscan.o)
+objs=(drivers/misc/ocxl/link.o arch/powerpc/mm/book3s64/radix_tlb.o mm/rmap.o mm/vmscan.o)
 need_tree
 need_cmd ccache sparse "$(cross_compile "$arch")gcc"
 

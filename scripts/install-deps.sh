@@ -12,6 +12,7 @@ PKGS=(
 	busybox-static pkg-config python3-ply python3-git
 	linux-config-6.12
 	gnuplot-nox
+	mmdebstrap
 )
 
 missing=()
@@ -46,5 +47,8 @@ if [ ! -x "$BB_ARM64" ]; then
 	install -D -m755 "$tmp/x/bin/busybox" "$BB_ARM64"
 	rm -rf "$tmp"
 fi
+
+# QEMU 11.1 for the configurations that need it (configs/machines.ini)
+"$TOP/scripts/install-qemu11.sh"
 
 "$TOP/scripts/fetch-base.sh"

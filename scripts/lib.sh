@@ -70,6 +70,27 @@ need_cmd() {
 	done
 }
 
+# The table of QEMU configurations (configs/machines.ini): machine names,
+# machine get NAME KEY.
+machine() { python3 "$TOP/scripts/machine.py" "$@"; }
+
+# QEMU 11.1 from trixie-backports, run from its own root (install-qemu11.sh)
+QEMU11=$CACHE/qemu11
+
+# The QEMU binary of configuration $1, checked.
+machine_qemu() {
+	local q
+	q=$(machine get "$1" qemu) || return 1
+	case $q in
+	qemu11/*)
+		q=$QEMU11/bin/${q#qemu11/}
+		[ -x "$q" ] || die "$1 needs QEMU 11.1: run scripts/install-qemu11.sh (as root)"
+		;;
+	*) need_cmd "$q" ;;
+	esac
+	echo "$q"
+}
+
 need_tree() {
 	[ -e "$SRC/.git" ] || die "no work tree at $SRC: run scripts/prepare-tree.sh"
 }

@@ -2,14 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run every test: the harness's own tests, series checks, x86_64 and arm64
 # builds, a ppc64le compile test, a sample of patches built alone, the
-# three QEMU boots (intel, amd, smmuv3) with their KUnit suites and
-# kselftests, and two mutants that the tests must catch. Ends with "N passed, N failed".
-# Usage: run-tests.sh [intel amd smmuv3]
+# QEMU boots of configs/machines.ini marked check = yes (intel, amd,
+# smmuv3 on Debian's QEMU 7.2; intel-fsts and smmuv3-strict on QEMU 11.1)
+# with their KUnit suites and kselftests, and two mutants that the tests
+# must catch. Ends with "N passed, N failed".
+# Usage: run-tests.sh [CONFIG...]
 . "$(dirname "$0")/lib.sh"
 . "$TOP/scripts/series-lib.sh"
 
 configs=("$@")
-[ ${#configs[@]} -gt 0 ] || configs=(intel amd smmuv3)
+[ ${#configs[@]} -gt 0 ] || mapfile -t configs < <(machine names --check)
+declare -A cfg_arch
+for cfg in "${configs[@]}"; do
+	cfg_arch[$cfg]=$(machine get "$cfg" arch) || exit 1
+done
 results=$OUT/results.txt
 mkdir -p "$OUT"; : > "$results"
 
@@ -23,6 +29,7 @@ python3 "$TOP/scripts/tests/test-judge.py" "$SRC" | record || true
 "$TOP/scripts/tests/test-no-identity.sh" | record || true
 python3 "$TOP/scripts/tests/test-bench-table.py" | record || true
 python3 "$TOP/scripts/tests/test-summary.py" | record || true
+python3 "$TOP/scripts/tests/test-machines.py" | record || true
 
 "$TOP/scripts/check-series.sh" | record || true
 # As a user with no git identity would (CI's machine has one).
@@ -47,7 +54,7 @@ declare -A built
 for arch in x86_64 arm64; do
 	want=0
 	for c in "${configs[@]}"; do
-		case $c:$arch in intel:x86_64|amd:x86_64|smmuv3:arm64) want=1 ;; esac
+		[ "${cfg_arch[$c]}" != "$arch" ] || want=1
 	done
 	[ $want = 1 ] || continue
 	if "$TOP/scripts/build-kernel.sh" "$arch" headers &&
@@ -78,7 +85,7 @@ fi
 # the emulated guests run tests with 30 s time limits.
 sync
 for cfg in "${configs[@]}"; do
-	case $cfg in intel|amd) arch=x86_64 ;; smmuv3) arch=arm64 ;; *) die "unknown configuration $cfg" ;; esac
+	arch=${cfg_arch[$cfg]}
 	if [ -z "${built[$arch]:-}" ]; then
 		fail_check "$cfg: boot (no $arch build)"
 		continue

@@ -3,7 +3,8 @@
 """Tests of the judge (check-results.py) over recorded console logs.
 
 Each directory in scripts/tests/judge/ is one boot: console.log (trimmed
-from a real boot, then edited into the case), dma-expected, and expect:
+from a real boot, then edited into the case), dma-expected, QEMU's
+qemu-trace.log and qemu.out where the case is about them, and expect:
 its first line "exit N", then lines that the judge must print, and lines
 starting "! " that it must not print.
 
@@ -31,8 +32,10 @@ def run_case(name, src):
     want_rc = int(expect[0].split()[1])
     config = expect[1].split()[1]
     with tempfile.TemporaryDirectory() as tmp:
-        for f in ("console.log", "dma-expected"):
-            shutil.copy(os.path.join(case, f), tmp)
+        for f in ("console.log", "dma-expected", "qemu-trace.log", "qemu.out"):
+            if f in ("console.log", "dma-expected") or \
+               os.path.exists(os.path.join(case, f)):
+                shutil.copy(os.path.join(case, f), tmp)
         buf = io.StringIO()
         rc = 1 if check_results.judge(tmp, config, src, buf).failed() else 0
     out = buf.getvalue().splitlines()

@@ -193,6 +193,16 @@ TRACE_DETAIL = {"smmuv3_cmdq_opcode": r"<--- (\S+)",
                 "vtd_inv_desc": r"desc type (\S+)"}
 
 
+def vtd_piotlb_granularity(line):
+    """A PASID-based IOTLB descriptor as QEMU traces it ("high" is qword 1,
+    "low" qword 0): VT-d spec 6.5.2.4, granularity in bits 5:4 of qword 0,
+    2 for all of a PASID, 3 for a page range."""
+    m = re.search(r"low 0x([0-9a-f]+)", line)
+    if not m:
+        return "?"
+    return {2: "pasid", 3: "page"}.get((int(m.group(1), 16) >> 4) & 3, "?")
+
+
 def qemu_trace(res, bootdir, exp):
     """Count QEMU's invalidation trace. Configurations whose emulated
     IOMMU decodes and applies what the guest sends (QEMU 11.1) must show
@@ -208,6 +218,8 @@ def qemu_trace(res, bootdir, exp):
                     if key in TRACE_DETAIL:
                         d = re.search(TRACE_DETAIL[key], line)
                         key += ":" + (d.group(1) if d else "?")
+                    if key == "vtd_inv_desc:p-iotlb":
+                        key += ":" + vtd_piotlb_granularity(line)
                     counts[key] += 1
     with open(os.path.join(bootdir, "qemu-trace-counts.json"), "w") as f:
         json.dump(counts, f, indent=1, sort_keys=True)

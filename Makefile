@@ -2,7 +2,7 @@
 # Entry points; each target is one script in scripts/.
 .PHONY: help run check prepare export deps kernel-x86_64 kernel-arm64 \
 	initramfs-x86_64 initramfs-arm64 series-check bisect send \
-	mutants test-harness bench qemu11
+	mutants test-harness bench qemu11 shell
 
 help:			## this list
 	@grep -E '^[a-z0-9 %-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 24
@@ -39,6 +39,8 @@ kernel-x86_64 kernel-arm64: kernel-%:
 	scripts/build-kernel.sh $* headers
 initramfs-x86_64 initramfs-arm64: initramfs-%:
 	scripts/build-initramfs.sh $*
+shell:			## a shell in a guest instead of the tests: make shell CFG=intel (Ctrl-A X quits)
+	SVA_SHELL=1 scripts/boot.sh $(or $(CFG),intel)
 boot-%:			## boot one configs/machines.ini configuration: boot-intel, boot-intel-fsts... (TESTS=iommu:iommufd_sva: one program)
 	scripts/boot.sh $*
 	python3 scripts/check-results.py build/out/boot-$* $* build/linux

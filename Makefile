@@ -39,6 +39,8 @@ kernel-x86_64 kernel-arm64: kernel-%:
 	scripts/build-kernel.sh $* headers
 initramfs-x86_64 initramfs-arm64: initramfs-%:
 	scripts/build-initramfs.sh $*
+kunit-%:		## one driver's KUnit suites by kunit.py, no test guest: kunit-intel, kunit-amd, kunit-smmuv3
+	scripts/kunit.sh $*
 shell:			## a shell in a guest instead of the tests: make shell CFG=intel (Ctrl-A X quits)
 	SVA_SHELL=1 scripts/boot.sh $(or $(CFG),intel)
 boot-%:			## boot one configs/machines.ini configuration: boot-intel, boot-intel-fsts... (TESTS=iommu:iommufd_sva: one program)

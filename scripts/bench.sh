@@ -8,6 +8,7 @@
 # Usage: bench.sh            (BENCH_CFGS="intel amd", BENCH_REPS=3,
 #                             BENCH_COSTS="cmd=0.5,sync=2,miss=1")
 . "$(dirname "$0")/lib.sh"
+lock_build
 
 # "Before" is the series up to, not including, this patch: 6.12's core mm,
 # with x86 SVA on again (a 6.12 kernel cannot bind SVA on x86 at all), the

@@ -70,6 +70,16 @@ need_cmd() {
 	done
 }
 
+# One job at a time per build/ (make run, check, mutants, bench): two would
+# rebuild and patch the same trees under each other. Children inherit it.
+lock_build() {
+	[ -z "${SVA_BUILD_LOCKED:-}" ] || return 0
+	mkdir -p "$BUILD"
+	exec 9>"$BUILD/.lock"
+	flock -n 9 || die "another make run, check, mutants or bench is using $BUILD"
+	export SVA_BUILD_LOCKED=1
+}
+
 # The table of QEMU configurations (configs/machines.ini): machine names,
 # machine get NAME KEY.
 machine() { python3 "$TOP/scripts/machine.py" "$@"; }

@@ -9,6 +9,7 @@
 # Prints one "PASS|FAIL mutant: NAME (caught by: ...)" line per mutant.
 # Usage: mutants.sh [--cheap] [NAME...]
 . "$(dirname "$0")/lib.sh"
+lock_build
 . "$TOP/scripts/series-lib.sh"
 
 need_tree

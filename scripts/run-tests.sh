@@ -8,6 +8,7 @@
 # must catch. Ends with "N passed, N failed".
 # Usage: run-tests.sh [CONFIG...]
 . "$(dirname "$0")/lib.sh"
+lock_build
 . "$TOP/scripts/series-lib.sh"
 
 configs=("$@")

@@ -4,6 +4,7 @@
 # x86_64 kernel and initramfs, boot it on q35 with intel-iommu (scalable
 # mode, caching mode, device-iotlb) and show what the guest saw.
 . "$(dirname "$0")/lib.sh"
+lock_build
 . "$TOP/scripts/series-lib.sh"
 
 install_and_prepare

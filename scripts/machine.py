@@ -34,7 +34,6 @@ def expect(table=None):
     return {name: {"iommu_log": m["iommu_log"],
                    "ats": m.getboolean("ats"),
                    "kunit": m["kunit"].split(),
-                   "trace": m["trace"].split(),
                    "trace_need": m.get("trace_need", "").split()}
             for name, m in table.items() if name != "DEFAULT"}
 

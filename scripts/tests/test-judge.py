@@ -4,7 +4,9 @@
 
 Each directory in scripts/tests/judge/ is one boot: console.log (trimmed
 from a real boot, then edited into the case), dma-expected, QEMU's
-qemu-trace.log and qemu.out where the case is about them, and expect:
+qemu-trace.log and qemu.out where the case is about them (such a case
+may leave out console.log and dma-expected: all-pass's are used), and
+expect:
 its first line "exit N", then lines that the judge must print, and lines
 starting "! " that it must not print.
 
@@ -33,9 +35,12 @@ def run_case(name, src):
     config = expect[1].split()[1]
     with tempfile.TemporaryDirectory() as tmp:
         for f in ("console.log", "dma-expected", "qemu-trace.log", "qemu.out"):
-            if f in ("console.log", "dma-expected") or \
-               os.path.exists(os.path.join(case, f)):
-                shutil.copy(os.path.join(case, f), tmp)
+            path = os.path.join(case, f)
+            # A case about QEMU's files boots as all-pass did
+            if f in ("console.log", "dma-expected") and not os.path.exists(path):
+                path = os.path.join(HERE, "judge", "all-pass", f)
+            if os.path.exists(path):
+                shutil.copy(path, tmp)
         buf = io.StringIO()
         rc = 1 if check_results.judge(tmp, config, src, buf).failed() else 0
     out = buf.getvalue().splitlines()

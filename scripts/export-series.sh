@@ -12,6 +12,21 @@ need_tree
 
 [ "${FORCE:-0}" = 1 ] || check_patches_unchanged
 
+# A base move by move-pin.sh --rebase ends here: the series now sits on
+# the new base, which becomes the pin.
+read -r pending_ver pending_sum <<<"$(series_git config --get sva.pendingbase || true)"
+if [ -n "${pending_ver:-}" ]; then
+	series_git merge-base --is-ancestor base-pending "$SERIES_BRANCH" ||
+		die "'$SERIES_BRANCH' is not on $BASE_PACKAGE $pending_ver yet: finish the rebase, or scripts/move-pin.sh --abort"
+	series_git tag -f "$BASE_TAG" base-pending >/dev/null
+	series_git tag -d base-pending >/dev/null
+	series_git config sva.baseversion "$pending_ver"
+	series_git config --unset sva.pendingbase
+	sed -i -e "s/^BASE_VERSION=.*/BASE_VERSION=$pending_ver/" \
+		-e "s/^BASE_SHA256=.*/BASE_SHA256=$pending_sum/" "$TOP/base.conf"
+	step "base.conf now pins $BASE_PACKAGE $pending_ver: commit it with patches/"
+fi
+
 tmp=$(mktemp -d)
 format_series "$tmp"
 find "$PATCHES" -maxdepth 1 -name '*.patch' -delete

@@ -14,6 +14,7 @@ BUILD=${BUILD:-$TOP/build}
 SRC=${KERNEL_SRC:-$BUILD/linux}		# the work tree (git), base + series
 OUT=$(realpath -m "${O:-$BUILD/out}")			# per-arch O= directories, initramfs, boots
 CACHE=${SVA_CACHE:-/var/cache/sva-series}	# survives a fresh clone
+USER_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/sva-series	# when $CACHE is root's
 PATCHES=$TOP/patches
 BASE_TAG=base
 SERIES_BRANCH=series
@@ -21,7 +22,7 @@ SERIES_BRANCH=series
 if [ -z "${CCACHE_DIR:-}" ]; then
 	CCACHE_DIR=$CACHE/ccache
 	if [ "$(id -u)" != 0 ] && ! { mkdir -p "$CCACHE_DIR" && [ -w "$CCACHE_DIR" ]; } 2>/dev/null; then
-		CCACHE_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/sva-series/ccache
+		CCACHE_DIR=$USER_CACHE/ccache
 	fi
 fi
 export CCACHE_DIR
@@ -100,6 +101,33 @@ machine_qemu() {
 	esac
 	echo "$q"
 }
+
+# The cache directory this user can write to: the shared one, else their own.
+writable_cache() {
+	if { mkdir -p "$CACHE" && [ -w "$CACHE" ]; } 2>/dev/null; then
+		echo "$CACHE"
+	else
+		mkdir -p "$USER_CACHE" && echo "$USER_CACHE"
+	fi
+}
+
+# apt-get / apt-cache over configs/base-sources.list only, with lists and
+# downloads of their own in the cache: finds any Debian version of the base
+# without changing the host's apt state (and without root).
+base_apt() {
+	local tool=$1 d
+	shift
+	d=$(writable_cache)/apt
+	mkdir -p "$d/lists/partial" "$d/archives/partial"
+	touch "$d/status"
+	"$tool" -o Dir::Etc::SourceList="$TOP/configs/base-sources.list" \
+		-o Dir::Etc::SourceParts=- -o Dir::State="$d" -o Dir::State::Lists="$d/lists" \
+		-o Dir::State::status="$d/status" -o Dir::Cache="$d" \
+		-o Dir::Cache::archives="$d/archives" -o Debug::NoLocking=1 \
+		-o Acquire::Languages=none -o APT::Sandbox::User="$(id -un)" "$@"
+}
+base_apt_get() { base_apt apt-get "$@"; }
+base_apt_cache() { base_apt apt-cache "$@"; }
 
 need_tree() {
 	[ -e "$SRC/.git" ] || die "no work tree at $SRC: run scripts/prepare-tree.sh"

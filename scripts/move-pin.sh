@@ -1,27 +1,90 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Move the pin in base.conf to another Debian version of linux-source-6.12,
-# after checking that the series still applies to it (git am, no fuzz).
-# Usage: move-pin.sh <debian-version>    (as root: it installs the package)
+# Move the series to another Debian version of linux-source-6.12.
+#
+#   move-pin.sh <version>           the series must apply as it is (git am,
+#                                   no fuzz, in a scratch tree): pin it
+#   move-pin.sh --rebase <version>  add <version>'s tree to build/linux
+#                                   beside the pinned base and rebase the
+#                                   series onto it (three-way merges);
+#                                   conflicts are left to you, and
+#                                   export-series.sh then writes patches/
+#                                   and moves the pin in base.conf
+#   move-pin.sh --abort             undo a --rebase not yet exported
+#
+# Versions come from configs/base-sources.list (apt-get download; nothing
+# is installed). Nothing unexported in build/linux is touched.
 . "$(dirname "$0")/lib.sh"
+. "$TOP/scripts/series-lib.sh"
 
-new=${1:?usage: move-pin.sh <debian-version> (see: apt-cache madison $BASE_PACKAGE)}
-[ "$(id -u)" = 0 ] || die "move-pin.sh installs $BASE_PACKAGE=$new: run it as root"
-apt-cache madison "$BASE_PACKAGE" | awk '{print $3}' | grep -qxF "$new" ||
-	die "$BASE_PACKAGE $new is not in the archive (apt-cache madison $BASE_PACKAGE)"
+usage="usage: move-pin.sh [--rebase] <debian-version> | --abort (versions: scripts/fetch-base.sh lists them)"
+mode=check
+case ${1:-} in
+--rebase) mode=rebase; shift ;;
+--abort) mode=abort; shift ;;
+-*) die "$usage" ;;
+esac
+[ $mode = abort ] || [ $# = 1 ] || die "$usage"
+new=${1:-}
+pending_tag=base-pending
 
-step "installing $BASE_PACKAGE=$new"
-DEBIAN_FRONTEND=noninteractive logged "$CACHE/apt-base.log" \
-	apt-get install -y --no-install-recommends --allow-downgrades "$BASE_PACKAGE=$new"
-sum=$(sha256sum "/usr/src/$BASE_PACKAGE.tar.xz" | cut -d' ' -f1)
-
-# Check in a scratch work tree, so build/linux is left alone.
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-cp "$TOP/base.conf" "$scratch/base.conf.old"
-sed -i -e "s/^BASE_VERSION=.*/BASE_VERSION=$new/" -e "s/^BASE_SHA256=.*/BASE_SHA256=$sum/" "$TOP/base.conf"
-if ! BUILD=$scratch "$TOP/scripts/prepare-tree.sh"; then
-	cp "$scratch/base.conf.old" "$TOP/base.conf"
-	die "the series does not apply to $BASE_PACKAGE $new: pin left at $BASE_VERSION"
+if [ $mode = abort ]; then
+	need_tree
+	[ -n "$(series_git config --get sva.pendingbase || true)" ] || die "no base move is pending in $SRC"
+	if [ -d "$SRC/.git/rebase-merge" ] || [ -d "$SRC/.git/rebase-apply" ]; then
+		series_git rebase --abort
+	fi
+	old=$(series_git rev-parse -q --verify "$SERIES_BRANCH@{1}" || true)
+	if ! series_git merge-base --is-ancestor "$BASE_TAG" "$SERIES_BRANCH"; then
+		# The rebase finished: go back to the series as it was on the old base.
+		if [ -z "$old" ] || ! series_git merge-base --is-ancestor "$BASE_TAG" "$old"; then
+			die "cannot find the series on $BASE_VERSION in the reflog of '$SERIES_BRANCH'"
+		fi
+		series_git reset -q --hard "$old"
+	fi
+	series_git config --unset sva.pendingbase
+	series_git tag -d "$pending_tag" >/dev/null
+	step "back on $BASE_PACKAGE $BASE_VERSION"
+	exit 0
 fi
-step "base.conf now pins $BASE_PACKAGE $new (sha256 $sum); commit it, and rerun make prepare"
+
+tarball=$("$TOP/scripts/fetch-base.sh" "$new")
+sum=$(sha256sum "$tarball" | cut -d' ' -f1)
+
+if [ $mode = check ]; then
+	# A scratch work tree with base.conf pointing at the new version;
+	# build/linux is left alone.
+	scratch=$(mktemp -d)
+	trap 'rm -rf "$scratch"' EXIT
+	cp "$TOP/base.conf" "$scratch/base.conf.old"
+	sed -i -e "s/^BASE_VERSION=.*/BASE_VERSION=$new/" -e "s/^BASE_SHA256=.*/BASE_SHA256=$sum/" "$TOP/base.conf"
+	if ! BUILD=$scratch "$TOP/scripts/prepare-tree.sh"; then
+		cp "$scratch/base.conf.old" "$TOP/base.conf"
+		die "the series does not apply to $BASE_PACKAGE $new as it is: pin left at $BASE_VERSION (try --rebase)"
+	fi
+	step "base.conf now pins $BASE_PACKAGE $new (sha256 $sum); commit it, and rerun make prepare"
+	exit 0
+fi
+
+need_tree
+check_tree_saved
+[ "$new" != "$BASE_VERSION" ] || die "the series is already on $BASE_PACKAGE $new"
+scratch=$(mktemp -d "$BUILD/move-pin.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+step "unpacking $BASE_PACKAGE $new"
+tar -C "$scratch" --strip-components=1 -xf "$tarball"
+step "committing it beside $BASE_VERSION (a minute or two)"
+commit=$(base_commit "$scratch" "$new" "$sum") || die "could not commit $BASE_PACKAGE $new"
+rm -rf "$scratch"
+series_git tag -f "$pending_tag" "$commit" >/dev/null
+series_git config sva.pendingbase "$new $sum"
+
+n=$(series_git rev-list --count "$BASE_TAG..$SERIES_BRANCH")
+step "rebasing $n commits from $BASE_VERSION onto $new"
+mkdir -p "$OUT"
+if ! series_git rebase -q --onto "$pending_tag" "$BASE_TAG" "$SERIES_BRANCH" >"$OUT/move-pin.log" 2>&1; then
+	grep -E '^CONFLICT' "$OUT/move-pin.log" >&2 || true
+	die "conflicts (log: $OUT/move-pin.log): resolve them in $SRC (git status; edit; git add -f FILE; git rebase --continue), then run scripts/export-series.sh; or give up with scripts/move-pin.sh --abort"
+fi
+step "rebased; exporting"
+"$TOP/scripts/export-series.sh"

@@ -24,17 +24,12 @@ if [ ! -d "$SRC/.git" ]; then
 	step "unpacking $BASE_PACKAGE $BASE_VERSION into $SRC"
 	mkdir -p "$SRC"
 	tar -C "$SRC" --strip-components=1 -xf "$tarball"
-	step "committing the base (git add -f: the tarball's .gitignore ignores everything)"
+	step "committing the base"
 	series_git init -q -b "$SERIES_BRANCH"
 	series_git config sva.baseversion "$BASE_VERSION"
 	series_git config core.abbrev 12
-	series_git add -f -A .
-	# Fixed identity and date: the same tarball gives the same base commit.
-	GIT_AUTHOR_NAME="Debian kernel team" GIT_AUTHOR_EMAIL="debian-kernel@lists.debian.org" \
-	GIT_COMMITTER_NAME="Debian kernel team" GIT_COMMITTER_EMAIL="debian-kernel@lists.debian.org" \
-	GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
-		series_git commit -q --no-verify -m "$BASE_PACKAGE $BASE_VERSION" \
-			-m "Unpacked from Debian's $BASE_PACKAGE.tar.xz, sha256 $BASE_SHA256."
+	commit=$(base_commit "$SRC" "$BASE_VERSION" "$BASE_SHA256") || die "could not commit the base"
+	series_git reset -q "$commit"
 	series_git tag -f "$BASE_TAG" >/dev/null
 fi
 

@@ -9,6 +9,26 @@ FORMAT_PATCH_OPTS=(--zero-commit --no-signature --abbrev=12 --numbered
 
 series_git() { git -C "$SRC" "$@"; }
 
+# Commit the tarball of Debian version $2 (sha256 $3), unpacked in directory
+# $1, as a parentless commit; print its id. Fixed identity and date: the
+# same tarball gives the same commit. git add -f: the tarball's .gitignore
+# ignores everything.
+base_commit() {
+	local dir=$1 ver=$2 sum=$3 idx tree
+	idx=$(mktemp -u)
+	GIT_INDEX_FILE=$idx git --git-dir="$SRC/.git" --work-tree="$dir" -C "$dir" add -f -A . &&
+		tree=$(GIT_INDEX_FILE=$idx git --git-dir="$SRC/.git" write-tree) || {
+		rm -f "$idx"
+		return 1
+	}
+	rm -f "$idx"
+	GIT_AUTHOR_NAME="Debian kernel team" GIT_AUTHOR_EMAIL="debian-kernel@lists.debian.org" \
+	GIT_COMMITTER_NAME="Debian kernel team" GIT_COMMITTER_EMAIL="debian-kernel@lists.debian.org" \
+	GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
+		series_git commit-tree "$tree" -m "$BASE_PACKAGE $ver" \
+			-m "Unpacked from Debian's $BASE_PACKAGE.tar.xz, sha256 $sum."
+}
+
 # git am records a committer; a user with no git identity gets the
 # harness's, which nothing exported carries (format-patch writes authors).
 series_git_am() {
@@ -50,6 +70,8 @@ PY
 # Fail unless the work tree holds nothing that exporting would not keep.
 check_tree_saved() {
 	local dirty tmp
+	[ -z "$(series_git config --get sva.pendingbase || true)" ] ||
+		die "$SRC is being moved to another base (move-pin.sh --rebase): finish with scripts/export-series.sh, or undo with scripts/move-pin.sh --abort"
 	[ "$(series_git symbolic-ref -q --short HEAD || true)" = "$SERIES_BRANCH" ] ||
 		die "$SRC is not on branch '$SERIES_BRANCH': check out your work there first"
 	series_git rev-parse -q --verify "$BASE_TAG" >/dev/null ||

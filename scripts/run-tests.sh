@@ -40,15 +40,19 @@ if (home=$(mktemp -d) && trap 'rm -rf "$home"' EXIT &&
 else
 	fail_check "series: git send-email --dry-run ($(tail -n 1 "$OUT/send-dry-run.log"))"
 fi
-# A sender with an identity signs off every patch (the role address cannot).
+# A sender with an identity signs off every patch (the role address cannot);
+# a second version for Debian: its prefix, recipient and range-diff.
 if (home=$(mktemp -d) && trap 'rm -rf "$home"' EXIT &&
     HOME=$home GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME="Test Sender" GIT_AUTHOR_EMAIL=sender@example.org \
     GIT_COMMITTER_NAME="Test Sender" GIT_COMMITTER_EMAIL=sender@example.org \
-    "$TOP/scripts/send-series.sh") >"$OUT/send-signoff.log" 2>&1 &&
-   grep -q "Signed-off-by: Test Sender <sender@example.org> added to every patch" "$OUT/send-signoff.log"; then
-	echo "PASS series: make send adds the sender's Signed-off-by to every patch" | record
+    AUDIENCE=debian REROLL=2 PREV="$SERIES_BRANCH~1" "$TOP/scripts/send-series.sh") >"$OUT/send-signoff.log" 2>&1 &&
+   grep -q "Signed-off-by: Test Sender <sender@example.org> added to every patch" "$OUT/send-signoff.log" &&
+   grep -q "^Subject: \[PATCH 6.12 v2 00/" "$OUT/send-signoff.log" &&
+   grep -q "^To: debian-kernel@lists.debian.org" "$OUT/send-signoff.log" &&
+   grep -q "range-diff against $SERIES_BRANCH~1: [1-9][0-9]* unchanged, 0 changed, 1 new" "$OUT/send-signoff.log"; then
+	echo "PASS series: make send adds the sender's Signed-off-by; AUDIENCE=debian REROLL=2: [PATCH 6.12 v2], range-diff" | record
 else
-	fail_check "series: make send with a git identity ($(tail -n 1 "$OUT/send-signoff.log"))"
+	fail_check "series: make send with a git identity, AUDIENCE=debian REROLL=2 (log: $OUT/send-signoff.log)"
 fi
 
 declare -A built

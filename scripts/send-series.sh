@@ -52,7 +52,9 @@ if [ "$reroll" -gt 1 ]; then
 	label+=" v$reroll"
 	prev=${PREV:-sent/v$((reroll - 1))}
 	if series_git rev-parse -q --verify "$prev^{commit}" >/dev/null; then
-		opts+=(--range-diff="$prev")
+		# From the previous version's own base (the tarball commit it
+		# grew from, perhaps another Debian version than today's).
+		opts+=(--range-diff="$(series_git rev-list --max-parents=0 "$prev")..$prev")
 		step "v$reroll: the cover letter carries a range-diff against $prev"
 	else
 		warn "v$reroll without a range-diff: no '$prev' in $SRC (PREV=<previous tip> names one)"
@@ -84,6 +86,12 @@ else
 	warn "no git identity: a real send (SEND=1) adds your Signed-off-by to $(unsigned_patches "$msgs" | wc -l) patches that only the role address signs"
 fi
 mapfile -t series < <(find "$msgs" -maxdepth 1 -name '*.patch' | sort)
+if [[ " ${opts[*]} " = *" --range-diff="* ]]; then
+	# What the range-diff says, pair by pair: = same, ! changed, > new, < dropped
+	step "range-diff against $prev: $(sed -n '/^Range-diff against/,/^-- *$/p' "${series[0]}" |
+		awk '$3 ~ /^[=!<>]$/ {n[$3]++} END {printf "%d unchanged, %d changed, %d new, %d dropped",
+			n["="], n["!"], n[">"], n["<"]}')"
+fi
 
 # Recipients: the audience's, for the whole series, cover letter included.
 # --nofixes: the base is a tarball with no history for Fixes: to look up.

@@ -35,6 +35,7 @@ test-harness:		## the judge and the bench table over recorded runs, a user witho
 	python3 scripts/tests/test-bench-table.py
 	python3 scripts/tests/test-summary.py
 	python3 scripts/tests/test-machines.py
+	scripts/tests/test-cleanup.sh
 kernel-x86_64 kernel-arm64: kernel-%:
 	scripts/build-kernel.sh $* headers
 initramfs-x86_64 initramfs-arm64: initramfs-%:

@@ -34,7 +34,7 @@ if [ "$(dpkg-query -W -f='${Version}' "$BASE_PACKAGE" 2>/dev/null)" = "$ver" ] &
 else
 	need_cmd apt-get dpkg-deb
 	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
+	on_exit 'rm -rf "$tmp"'
 	step "downloading $BASE_PACKAGE $ver (apt-get download)"
 	if ! (cd "$tmp" && base_apt_get download "$BASE_PACKAGE=$ver") >"$tmp/log" 2>&1; then
 		# Try again with fresh indexes before giving up on the archive.

@@ -18,5 +18,5 @@ esac
 need_tree
 need_cmd ccache "$(cross_compile "$arch")gcc" "$qemu"
 step "$name: kunit.py run, $arch under QEMU (build: $OUT/kunit-$name)"
-cd "$SRC" && exec python3 tools/testing/kunit/kunit.py run "${opts[@]}" \
+cd "$SRC" && python3 tools/testing/kunit/kunit.py run "${opts[@]}" \
 	--make_options CC="ccache $(cross_compile "$arch")gcc" "$@"

@@ -33,6 +33,21 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD} CCACHE_NOHASHDIR=${CCACHE_NOHASH
 
 # Ctrl-C stops the whole job, not just the step that was running.
 trap 'echo "error: interrupted" >&2; exit 130' INT TERM
+# Temporary files go in one directory per script, removed when it exits,
+# also after Ctrl-C or an error; scripts add their own cleanups with
+# on_exit (a trap of their own would replace this one).
+SVA_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sva.XXXXXX")
+export TMPDIR=$SVA_TMP
+exit_cmds=()
+on_exit() { exit_cmds+=("$1"); }
+run_exit_cmds() {
+	local c
+	for c in "${exit_cmds[@]}"; do
+		eval "$c"
+	done
+	rm -rf "$SVA_TMP"
+}
+trap run_exit_cmds EXIT
 
 die()  { echo "error: $*" >&2; exit 1; }
 warn() { echo "warning: $*" >&2; }

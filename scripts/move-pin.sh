@@ -55,7 +55,7 @@ if [ $mode = check ]; then
 	# A scratch work tree with base.conf pointing at the new version;
 	# build/linux is left alone.
 	scratch=$(mktemp -d)
-	trap 'rm -rf "$scratch"' EXIT
+	on_exit 'rm -rf "$scratch"'
 	cp "$TOP/base.conf" "$scratch/base.conf.old"
 	sed -i -e "s/^BASE_VERSION=.*/BASE_VERSION=$new/" -e "s/^BASE_SHA256=.*/BASE_SHA256=$sum/" "$TOP/base.conf"
 	if ! BUILD=$scratch "$TOP/scripts/prepare-tree.sh"; then
@@ -70,7 +70,7 @@ need_tree
 check_tree_saved
 [ "$new" != "$BASE_VERSION" ] || die "the series is already on $BASE_PACKAGE $new"
 scratch=$(mktemp -d "$BUILD/move-pin.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
+on_exit 'rm -rf "$scratch"'
 step "unpacking $BASE_PACKAGE $new"
 tar -C "$scratch" --strip-components=1 -xf "$tarball"
 step "committing it beside $BASE_VERSION (a minute or two)"

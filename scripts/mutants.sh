@@ -40,8 +40,7 @@ undo() {
 	[ -n "$mutated" ] && git -C "$SRC" checkout -q -- "$mutated"
 	mutated=""
 }
-trap 'undo; exit 130' INT TERM
-trap 'undo' EXIT
+on_exit undo
 
 results=$OUT/mutants.txt
 : >"$results"

@@ -20,6 +20,15 @@ elif [ -e "$SRC" ]; then
 	die "$SRC exists and is not a git tree: move it away"
 fi
 
+# Applying again would touch every file the series changes, and make would
+# rebuild most of the kernel: leave a tree that already holds patches/.
+if [ -d "$SRC/.git" ] && [ "$(series_git symbolic-ref -q --short HEAD || true)" = "$SERIES_BRANCH" ] &&
+   series_matches_patches; then
+	record_patches_sum
+	step "work tree already holds patches/: $SRC ($(series_git rev-list --count "$BASE_TAG..HEAD") commits on $BASE_TAG)"
+	exit 0
+fi
+
 if [ ! -d "$SRC/.git" ]; then
 	step "unpacking $BASE_PACKAGE $BASE_VERSION into $SRC"
 	mkdir -p "$SRC"

@@ -31,6 +31,7 @@ python3 "$TOP/scripts/tests/test-judge.py" "$SRC" | record || true
 python3 "$TOP/scripts/tests/test-bench-table.py" | record || true
 python3 "$TOP/scripts/tests/test-summary.py" | record || true
 python3 "$TOP/scripts/tests/test-machines.py" | record || true
+"$TOP/scripts/tests/test-cleanup.sh" | record || true
 
 "$TOP/scripts/check-series.sh" | record || true
 # As a user with no git identity would (CI's machine has one).

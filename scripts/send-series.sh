@@ -63,7 +63,7 @@ fi
 
 # The series' patches, as git send-email will mail them.
 msgs=$(mktemp -d)
-trap 'rm -rf "$msgs"' EXIT
+on_exit 'rm -rf "$msgs"'
 if git var GIT_COMMITTER_IDENT >/dev/null 2>&1; then
 	format_series "$msgs" "${opts[@]}" --signoff
 	mapfile -t bad < <(unsigned_patches "$msgs")

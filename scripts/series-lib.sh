@@ -96,6 +96,16 @@ check_tree_saved() {
 	rm -rf "$tmp"
 }
 
+# Does the work tree hold exactly patches/ (the same files come out)?
+series_matches_patches() {
+	local tmp rc=0
+	tmp=$(mktemp -d)
+	format_series "$tmp"
+	diff -r -q -x '.*' "$tmp" "$PATCHES" >/dev/null 2>&1 || rc=1
+	rm -rf "$tmp"
+	return $rc
+}
+
 # patches/ as the work tree last saw it (prepare or export). Export refuses
 # to overwrite a patches/ that changed since (a pull, a hand edit).
 patches_sum() {

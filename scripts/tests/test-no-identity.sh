@@ -7,7 +7,7 @@
 . "$TOP/scripts/series-lib.sh"
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+on_exit 'rm -rf "$tmp"'
 export HOME=$tmp/home GIT_CONFIG_NOSYSTEM=1
 unset XDG_CONFIG_HOME GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL EMAIL
 mkdir -p "$HOME"

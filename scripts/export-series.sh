@@ -16,10 +16,10 @@ need_tree
 # the new base, which becomes the pin.
 read -r pending_ver pending_sum <<<"$(series_git config --get sva.pendingbase || true)"
 if [ -n "${pending_ver:-}" ]; then
-	series_git merge-base --is-ancestor base-pending "$SERIES_BRANCH" ||
+	series_git merge-base --is-ancestor "$PENDING_TAG" "$SERIES_BRANCH" ||
 		die "'$SERIES_BRANCH' is not on $BASE_PACKAGE $pending_ver yet: finish the rebase, or scripts/move-pin.sh --abort"
-	series_git tag -f "$BASE_TAG" base-pending >/dev/null
-	series_git tag -d base-pending >/dev/null
+	series_git tag -f "$BASE_TAG" "$PENDING_TAG" >/dev/null
+	series_git tag -d "$PENDING_TAG" >/dev/null
 	series_git config sva.baseversion "$pending_ver"
 	series_git config --unset sva.pendingbase
 	sed -i -e "s/^BASE_VERSION=.*/BASE_VERSION=$pending_ver/" \

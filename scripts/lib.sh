@@ -17,6 +17,7 @@ CACHE=${SVA_CACHE:-/var/cache/sva-series}	# survives a fresh clone
 USER_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/sva-series	# when $CACHE is root's
 PATCHES=$TOP/patches
 BASE_TAG=base
+PENDING_TAG=base-pending	# a new base, while move-pin.sh --rebase moves to it
 SERIES_BRANCH=series
 # The shared cache is root's when root installed: another user gets its own.
 if [ -z "${CCACHE_DIR:-}" ]; then

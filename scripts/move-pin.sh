@@ -26,7 +26,6 @@ case ${1:-} in
 esac
 [ $mode = abort ] || [ $# = 1 ] || die "$usage"
 new=${1:-}
-pending_tag=base-pending
 
 if [ $mode = abort ]; then
 	need_tree
@@ -43,7 +42,7 @@ if [ $mode = abort ]; then
 		series_git reset -q --hard "$old"
 	fi
 	series_git config --unset sva.pendingbase
-	series_git tag -d "$pending_tag" >/dev/null
+	series_git tag -d "$PENDING_TAG" >/dev/null
 	step "back on $BASE_PACKAGE $BASE_VERSION"
 	exit 0
 fi
@@ -76,13 +75,13 @@ tar -C "$scratch" --strip-components=1 -xf "$tarball"
 step "committing it beside $BASE_VERSION (a minute or two)"
 commit=$(base_commit "$scratch" "$new" "$sum") || die "could not commit $BASE_PACKAGE $new"
 rm -rf "$scratch"
-series_git tag -f "$pending_tag" "$commit" >/dev/null
+series_git tag -f "$PENDING_TAG" "$commit" >/dev/null
 series_git config sva.pendingbase "$new $sum"
 
 n=$(series_git rev-list --count "$BASE_TAG..$SERIES_BRANCH")
 step "rebasing $n commits from $BASE_VERSION onto $new"
 mkdir -p "$OUT"
-if ! series_git rebase -q --onto "$pending_tag" "$BASE_TAG" "$SERIES_BRANCH" >"$OUT/move-pin.log" 2>&1; then
+if ! series_git rebase -q --onto "$PENDING_TAG" "$BASE_TAG" "$SERIES_BRANCH" >"$OUT/move-pin.log" 2>&1; then
 	grep -E '^CONFLICT' "$OUT/move-pin.log" >&2 || true
 	die "conflicts (log: $OUT/move-pin.log): resolve them in $SRC (git status; edit; git add -f FILE; git rebase --continue), then run scripts/export-series.sh; or give up with scripts/move-pin.sh --abort"
 fi

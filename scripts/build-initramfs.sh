@@ -42,6 +42,14 @@ logged "$obj/sva-bench-build.log" "$(cross_compile "$arch")gcc" -O2 -Wall -stati
 	-isystem "$obj/usr/include" -I "$SRC/drivers/iommu/iommufd" \
 	-o "$root/usr/bin/sva-bench" "$TOP/guest/sva-bench.c"
 
+# The stale-IOTLB oracle for QEMU's iommu-testdev, a kselftest of the
+# harness: guest/init lists it where the device exists.
+step "$arch: building iommu-stale-dma"
+mkdir -p "$root/kselftest/iommu_testdev"
+logged "$obj/iommu-stale-dma-build.log" "$(cross_compile "$arch")gcc" -O2 -Wall -static \
+	-isystem "$obj/usr/include" -I "$SRC/tools/testing/selftests" \
+	-o "$root/kselftest/iommu_testdev/iommu-stale-dma" "$TOP/guest/iommu-stale-dma.c"
+
 install -m755 "$busybox" "$root/bin/busybox"
 install -m755 "$TOP/guest/init" "$root/init"
 install -m755 "$TOP/guest/timeout" "$root/usr/bin/timeout"

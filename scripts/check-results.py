@@ -244,6 +244,97 @@ def qemu_trace(res, bootdir, exp):
                 "; ".join(errors[:3]))
 
 
+TESTDEV_PROGRAM = "iommu_testdev/iommu-stale-dma"
+
+
+def invalidation_span(line):
+    """What one traced invalidation command covers, decoded from QEMU's
+    trace without the kernel's help: None if the line is no IOTLB
+    invalidation, (0, 2**64) for one of a whole PASID, ASID or domain,
+    else [first, end) of the IOVAs it names."""
+    everything = (0, 1 << 64)
+    m = re.match(r"^(?:\d+@[\d.]+:)?vtd_inv_desc invalidate desc type (\S+) "
+                 r"high 0x([0-9a-f]+) low 0x([0-9a-f]+)", line)
+    if m and m.group(1) in ("iotlb", "p-iotlb"):
+        # VT-d 6.5.2.3/6.5.2.4: granularity in qword 0 bits 5:4; the page
+        # forms (3) give the address in qword 1 bits 63:12, the order of
+        # the 4 KiB block (AM) in bits 5:0
+        high, low = int(m.group(2), 16), int(m.group(3), 16)
+        if (low >> 4) & 3 != 3:
+            return everything
+        size = 4096 << (high & 0x3f)
+        first = (high & ~0xfff) & ~(size - 1)
+        return (first, first + size)
+    m = re.match(r"^(?:\d+@[\d.]+:)?smmuv3_range_inval .*addr=0x([0-9a-f]+) "
+                 r"tg=(\d+) num_pages=0x([0-9a-f]+)", line)
+    if m:
+        # SMMUv3 CMD_TLBI_NH_VA: TG 1/2/3 = 4K/16K/64K pages, NUM pages
+        # from addr; TG 0 names the one entry holding addr
+        addr, tg, num = int(m.group(1), 16), int(m.group(2)), int(m.group(3), 16)
+        return (addr, addr + (num * (4096 << (2 * (tg - 1))) if tg else 4096))
+    if re.search(r"smmuv3_cmdq_opcode <--- CMD_TLBI_(NH_ASID|NH_ALL|NSNH_ALL)", line):
+        return everything
+    # QEMU's amd-iommu drops the whole domain for INVALIDATE_IOMMU_PAGES
+    if re.match(r"^(?:\d+@[\d.]+:)?amdvi_(pages|all)_inval\b", line):
+        return everything
+    return None
+
+
+def unmap_coverage(path):
+    """The test's unmaps and what QEMU saw after each: iommu-stale-dma
+    writes the range to the device's IOVA and length registers and
+    disarms it before each unmap, and arms it for the next DMA after.
+    Returns [(first, end, [spans])]."""
+    regs, unmaps, window = {}, [], None
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = re.search(r"iommu_testdev_mmio_write addr=0x([0-9a-f]+) value=0x([0-9a-f]+)",
+                          line)
+            if m:
+                regs[int(m.group(1), 16)] = int(m.group(2), 16)
+                continue
+            m = re.search(r"iommu_testdev_dma_armed armed=(\d)", line)
+            if m:
+                if m.group(1) == "0":
+                    first = regs.get(4, 0) | regs.get(8, 0) << 32
+                    window = (first, first + regs.get(0xc, 0), [])
+                    unmaps.append(window)
+                else:
+                    window = None
+                continue
+            span = window is not None and invalidation_span(line)
+            if span:
+                window[2].append(span)
+    return unmaps
+
+
+def covered(first, end, spans):
+    for lo, hi in sorted(spans):
+        if lo > first:
+            break
+        first = max(first, hi)
+    return first >= end
+
+
+def testdev_oracle(res, lines, bootdir):
+    """QEMU's iommu-testdev judges the IOTLB (guest/iommu-stale-dma.c):
+    the program must have run and passed, and every unmap it made must be
+    covered by the invalidations QEMU applied before the next DMA."""
+    prog = [m for m in map(TAP_PROG.match, lines)
+            if m and f"{m.group(2)}/{m.group(3)}" == TESTDEV_PROGRAM]
+    res.add(f"kselftest: {TESTDEV_PROGRAM} ran (stale-DMA oracle)", bool(prog),
+            "" if prog else "not in the run: is -device iommu-testdev there?")
+    path = os.path.join(bootdir, "qemu-trace.log")
+    unmaps = unmap_coverage(path) if os.path.exists(path) else []
+    short = [u for u in unmaps if not covered(*u)]
+    cmds = [len(u[2]) for u in unmaps]
+    res.add("qemu: every iommu-testdev unmap covered by the invalidations the guest sent",
+            bool(unmaps) and not short,
+            (f"{len(unmaps)} unmaps, {min(cmds)}-{max(cmds)} commands each" if unmaps
+             else "no unmap in the trace") +
+            "".join(f"; [{a:#x}, {b:#x}) not covered by {s}" for a, b, s in short[:2]))
+
+
 def judge(bootdir, config, src, out=sys.stdout):
     """Judge the boot in BOOTDIR; returns the Results."""
     bootdir, src = os.path.abspath(bootdir), os.path.abspath(src)
@@ -256,6 +347,8 @@ def judge(bootdir, config, src, out=sys.stdout):
     kselftests(res, lines, ALLOWED_SKIP[config])
     splats(res, text)
     qemu_trace(res, bootdir, EXPECT[config])
+    if EXPECT[config]["testdev"]:
+        testdev_oracle(res, lines, bootdir)
     with open(os.path.join(bootdir, "results.json"), "w") as f:
         json.dump(res.checks, f, indent=1)
     return res

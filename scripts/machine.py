@@ -34,7 +34,9 @@ def expect(table=None):
     return {name: {"iommu_log": m["iommu_log"],
                    "ats": m.getboolean("ats"),
                    "kunit": m["kunit"].split(),
-                   "trace_need": m.get("trace_need", "").split()}
+                   "trace_need": m.get("trace_need", "").split(),
+                   # the stale-DMA oracle runs where QEMU has the device
+                   "testdev": "iommu-testdev" in m["args"]}
             for name, m in table.items() if name != "DEFAULT"}
 
 

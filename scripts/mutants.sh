@@ -75,17 +75,20 @@ PY
 	undo
 	# Only the SVA kselftests: the mutants break what they cover; the
 	# KUnit suites run at boot anyway. A sixth field narrows the boot
-	# further (KUNIT=, CASES=; a comma there stands for a space) for a
-	# mutant only KUnit can see.
+	# further (KUNIT=, CASES=, TESTS=; a comma there stands for a space)
+	# for a mutant only KUnit can see, or picks another x86 machine
+	# (CFG=intel-fsts for the stale-DMA oracle).
 	read -ra narrow <<<"$(field "$row" 6)"
 	narrow=("${narrow[@]//,/ }")
+	cfg=intel
+	for v in "${narrow[@]}"; do [[ $v == CFG=* ]] && cfg=${v#CFG=}; done
 	env BOOT_NAME="mutant-$name" TESTS=iommu:iommufd_sva "${narrow[@]}" \
-		"$TOP/scripts/boot.sh" intel
+		"$TOP/scripts/boot.sh" "$cfg"
 	dir=$OUT/boot-mutant-$name
-	if python3 "$TOP/scripts/check-results.py" "$dir" intel "$SRC" >"$dir/results.txt"; then
+	if python3 "$TOP/scripts/check-results.py" "$dir" "$cfg" "$SRC" >"$dir/results.txt"; then
 		echo "FAIL mutant: $name (survived: every check passed)" | tee -a "$results"
 	else
-		caught=$(grep '^FAIL ' "$dir/results.txt" | sed 's/^FAIL intel: //; s/ (.*//' |
+		caught=$(grep '^FAIL ' "$dir/results.txt" | sed "s/^FAIL $cfg: //; s/ (.*//" |
 			head -n 4 | paste -sd';' -)
 		echo "PASS mutant: $name (caught by: $caught)" | tee -a "$results"
 	fi

@@ -308,31 +308,34 @@ def unmap_coverage(path):
     return unmaps
 
 
-def covered(first, end, spans):
+def first_uncovered(first, end, spans):
+    """The lowest IOVA of [first, end) that no span covers, or None."""
     for lo, hi in sorted(spans):
         if lo > first:
             break
         first = max(first, hi)
-    return first >= end
+    return first if first < end else None
 
 
 def testdev_oracle(res, lines, bootdir):
     """QEMU's iommu-testdev judges the IOTLB (guest/iommu-stale-dma.c):
     the program must have run and passed, and every unmap it made must be
-    covered by the invalidations QEMU applied before the next DMA."""
+    covered by the invalidations the guest sent before the next DMA."""
     prog = [m for m in map(TAP_PROG.match, lines)
             if m and f"{m.group(2)}/{m.group(3)}" == TESTDEV_PROGRAM]
     res.add(f"kselftest: {TESTDEV_PROGRAM} ran (stale-DMA oracle)", bool(prog),
             "" if prog else "not in the run: is -device iommu-testdev there?")
     path = os.path.join(bootdir, "qemu-trace.log")
     unmaps = unmap_coverage(path) if os.path.exists(path) else []
-    short = [u for u in unmaps if not covered(*u)]
+    short = [(a, b, len(s), first_uncovered(a, b, s)) for a, b, s in unmaps
+             if first_uncovered(a, b, s) is not None]
     cmds = [len(u[2]) for u in unmaps]
     res.add("qemu: every iommu-testdev unmap covered by the invalidations the guest sent",
             bool(unmaps) and not short,
             (f"{len(unmaps)} unmaps, {min(cmds)}-{max(cmds)} commands each" if unmaps
              else "no unmap in the trace") +
-            "".join(f"; [{a:#x}, {b:#x}) not covered by {s}" for a, b, s in short[:2]))
+            "".join(f"; [{a:#x}, {b:#x}): {n} commands, none for {gap:#x}"
+                    for a, b, n, gap in short[:2]))
 
 
 def judge(bootdir, config, src, out=sys.stdout):

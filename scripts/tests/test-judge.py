@@ -5,10 +5,10 @@
 Each directory in scripts/tests/judge/ is one boot: console.log (trimmed
 from a real boot, then edited into the case), dma-expected, QEMU's
 qemu-trace.log and qemu.out where the case is about them (such a case
-may leave out console.log and dma-expected: all-pass's are used), and
-expect:
-its first line "exit N", then lines that the judge must print, and lines
-starting "! " that it must not print.
+may leave out console.log and dma-expected: all-pass's are used, or
+those of the case a "console <case>" line names), and expect: its first
+line "exit N", then "config <name>", then lines that the judge must
+print, and lines starting "! " that it must not print.
 
 Usage: test-judge.py KERNEL_SRC   (for kunit.py)
 """
@@ -33,12 +33,15 @@ def run_case(name, src):
         expect = [l.rstrip("\n") for l in f if l.strip()]
     want_rc = int(expect[0].split()[1])
     config = expect[1].split()[1]
+    # A case about QEMU's files boots as all-pass did, or as "console <case>" says
+    base = "all-pass"
+    if expect[2].startswith("console "):
+        base = expect.pop(2).split()[1]
     with tempfile.TemporaryDirectory() as tmp:
         for f in ("console.log", "dma-expected", "qemu-trace.log", "qemu.out"):
             path = os.path.join(case, f)
-            # A case about QEMU's files boots as all-pass did
             if f in ("console.log", "dma-expected") and not os.path.exists(path):
-                path = os.path.join(HERE, "judge", "all-pass", f)
+                path = os.path.join(HERE, "judge", base, f)
             if os.path.exists(path):
                 shutil.copy(path, tmp)
         buf = io.StringIO()

@@ -12,8 +12,11 @@
  * probed page, the write lands in A and the device reports a mismatch.
  * QEMU's IOTLB, not code in this repository, is the judge.
  *
- * Buffers are 2 MiB memfds mapped over and over, so that a 1 GiB IOVA
- * range needs 2 MiB of memory: IOVA page n maps page n % 512 of a buffer.
+ * Buffers are 2 MiB hugetlb memfds mapped over and over, so that a 1 GiB
+ * IOVA range needs 2 MiB of memory: IOVA page n maps page n % 512 of a
+ * buffer. One huge page each keeps the layout the same from run to run:
+ * VFIO unmaps physically contiguous runs, and the IOMMU uses 2 MiB pages
+ * where a 2 MiB-aligned run allows.
  *
  * Before each unmap the test writes the range to the device's address and
  * length registers and disarms it: QEMU's trace then brackets the
@@ -39,6 +42,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <linux/memfd.h>
 #include <linux/vfio.h>
 
 #include "kselftest_harness.h"
@@ -218,8 +222,8 @@ FIXTURE_VARIANT(itd) {
 };
 
 FIXTURE_VARIANT_ADD(itd, single_page) { .start = 0x5000, .len = PAGE };
-/* five pages from page 3: no power-of-two block matches it */
-FIXTURE_VARIANT_ADD(itd, unaligned) { .start = 0x3000, .len = 5 * PAGE };
+/* five pages from page 6: the 8-page block it starts in does not hold it */
+FIXTURE_VARIANT_ADD(itd, unaligned) { .start = 0x6000, .len = 5 * PAGE };
 FIXTURE_VARIANT_ADD(itd, two_mib) { .start = 2 * MiB, .len = 2 * MiB };
 FIXTURE_VARIANT_ADD(itd, across_2mib) { .start = 2 * MiB - 3 * PAGE, .len = 5 * PAGE };
 FIXTURE_VARIANT_ADD(itd, across_1gib) { .start = GiB - MiB, .len = 2 * MiB };
@@ -231,13 +235,13 @@ static int buf_init(struct __test_metadata *_metadata, struct buf *buf, const ch
 {
 	unsigned long i;
 
-	buf->fd = memfd_create(name, 0);
-	ASSERT_LE(0, buf->fd);
+	buf->fd = memfd_create(name, MFD_HUGETLB | MFD_HUGE_2MB);
+	ASSERT_LE(0, buf->fd) TH_LOG("no 2 MiB hugetlb memfd: %s", strerror(errno));
 	ASSERT_EQ(0, ftruncate(buf->fd, BUF_SIZE));
 	buf->va = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, buf->fd, 0);
 	ASSERT_NE(MAP_FAILED, buf->va);
 	memset(buf->va, 0, BUF_SIZE);
-	/* the pages stay put: shmem pages pinned by the IOAS are not migrated */
+	/* the page stays put: pinned by VFIO, and hugetlb is not reclaimed */
 	for (i = 0; i < BUF_PAGES; i++) {
 		buf->pa[i] = phys_addr(buf->va + i * PAGE);
 		ASSERT_NE(0, buf->pa[i]);
@@ -299,9 +303,11 @@ FIXTURE_SETUP(itd)
 
 	/* the target, the pads, rounded out to whole 2 MiB views */
 	self->window_len = (variant->len + 2 * PAD + 2 * BUF_SIZE) / BUF_SIZE * BUF_SIZE;
-	self->window = mmap(NULL, self->window_len, PROT_NONE,
+	/* 2 MiB-aligned, for the hugetlb views */
+	self->window = mmap(NULL, self->window_len + BUF_SIZE, PROT_NONE,
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->window);
+	self->window = (uint8_t *)(((uintptr_t)self->window + BUF_SIZE - 1) & ~(BUF_SIZE - 1));
 }
 
 FIXTURE_TEARDOWN(itd)

@@ -272,7 +272,7 @@ def invalidation_span(line):
         # from addr; TG 0 names the one entry holding addr
         addr, tg, num = int(m.group(1), 16), int(m.group(2)), int(m.group(3), 16)
         return (addr, addr + (num * (4096 << (2 * (tg - 1))) if tg else 4096))
-    if re.search(r"smmuv3_cmdq_opcode <--- CMD_TLBI_(NH_ASID|NH_ALL|NSNH_ALL)", line):
+    if re.search(r"smmuv3_cmdq_opcode <--- (?:SMMU_)?CMD_TLBI_(NH_ASID|NH_ALL|NSNH_ALL)", line):
         return everything
     # QEMU's amd-iommu drops the whole domain for INVALIDATE_IOMMU_PAGES
     if re.match(r"^(?:\d+@[\d.]+:)?amdvi_(pages|all)_inval\b", line):

@@ -19,9 +19,9 @@
  * where a 2 MiB-aligned run allows.
  *
  * Before each unmap the test writes the range to the device's address and
- * length registers and disarms it: QEMU's trace then brackets the
- * invalidations of each unmap (scripts/check-results.py checks that they
- * cover it).
+ * length registers and disarms it, and after it writes the result
+ * register: QEMU's trace then brackets the invalidations of each unmap
+ * (scripts/check-results.py checks that they cover it).
  *
  * The type1 container, not iommufd: 6.12's VT-d driver gives iommufd's
  * domains second-stage tables, which an IOMMU with first-stage
@@ -69,7 +69,6 @@
 #define ITD_GPA_LO	0x1c
 #define ITD_GPA_HI	0x20
 #define ITD_PATTERN	0x12345678u
-#define ITD_BUSY	0xfffffffeu
 #define ITD_MISMATCH	0xdead0004u
 #define DMA_LEN		8
 
@@ -160,8 +159,8 @@ static int vfio_group(const char *bdf)
  * QEMU's VT-d (11.1) refuses a PASID-based IOTLB invalidation whose
  * address mask exceeds CAP.MAMV, although VT-d 10.4.2 requires scalable
  * mode to take any mask there: the guest gets an invalidation queue
- * error and QEMU's IOTLB keeps the range. The MAMV of a VT-d unit in
- * caching mode (a virtual one), or -1.
+ * error and QEMU's IOTLB keeps the range. The MAMV of the (first) VT-d
+ * unit if it is in caching mode, which real hardware does not set, or -1.
  */
 static int virtual_vtd_mamv(void)
 {
@@ -231,7 +230,7 @@ FIXTURE_VARIANT_ADD(itd, one_gib) { .start = GiB, .len = GiB };
 /* a little over 1 GiB, unaligned at both ends and across two boundaries */
 FIXTURE_VARIANT_ADD(itd, over_1gib_unaligned) { .start = GiB - 3 * PAGE, .len = GiB + 7 * PAGE };
 
-static int buf_init(struct __test_metadata *_metadata, struct buf *buf, const char *name)
+static void buf_init(struct __test_metadata *_metadata, struct buf *buf, const char *name)
 {
 	unsigned long i;
 
@@ -246,16 +245,15 @@ static int buf_init(struct __test_metadata *_metadata, struct buf *buf, const ch
 		buf->pa[i] = phys_addr(buf->va + i * PAGE);
 		ASSERT_NE(0, buf->pa[i]);
 	}
-	return 0;
 }
 
 /* Point the whole window at @buf, one 2 MiB view after another. */
 static void window_show(struct __test_metadata *_metadata, FIXTURE_DATA(itd) *self,
-			struct buf *buf, uint64_t off, uint64_t len)
+			struct buf *buf)
 {
 	uint64_t o;
 
-	for (o = off; o < off + len; o += BUF_SIZE)
+	for (o = 0; o < self->window_len; o += BUF_SIZE)
 		ASSERT_NE(MAP_FAILED, mmap(self->window + o, BUF_SIZE, PROT_READ | PROT_WRITE,
 					   MAP_SHARED | MAP_FIXED, buf->fd, 0));
 }
@@ -315,12 +313,13 @@ FIXTURE_TEARDOWN(itd)
 	/* the fds close with the test's process, which unmaps and detaches */
 }
 
-/* IOVA -> window VA: the window starts at the 2 MiB view below the pad */
+/* The first mapped IOVA: the pad below the target */
 static uint64_t region_first(const FIXTURE_VARIANT(itd) *variant)
 {
 	return IOVA_BASE + variant->start - PAD;
 }
 
+/* The IOVA of the window's first byte: the 2 MiB view holding the pad */
 static uint64_t view_base(const FIXTURE_VARIANT(itd) *variant)
 {
 	return region_first(variant) / BUF_SIZE * BUF_SIZE;
@@ -351,12 +350,14 @@ static void dma_unmap(struct __test_metadata *_metadata, FIXTURE_DATA(itd) *self
 		.size = len,
 	};
 
-	/* a marker in QEMU's trace: the range, then a disarm */
+	/* markers in QEMU's trace: the range and a disarm, the result after */
+	ASSERT_GT(1ULL << 32, len);
 	self->bar[ITD_IOVA_LO / 4] = (uint32_t)iova;
 	self->bar[ITD_IOVA_HI / 4] = iova >> 32;
 	self->bar[ITD_LEN / 4] = len;
 	self->bar[ITD_DBELL / 4] = 0;
 	ASSERT_EQ(0, ioctl(self->container, VFIO_IOMMU_UNMAP_DMA, &unmap));
+	self->bar[ITD_RESULT / 4] = 0;
 	ASSERT_EQ(len, unmap.size);
 	self->unmaps++;
 }
@@ -370,6 +371,7 @@ static uint32_t dma(FIXTURE_DATA(itd) *self, uint64_t iova, struct buf *buf)
 	/* clear the word in both buffers: only the device may set it */
 	memset(self->a.va + page * PAGE + iova % PAGE, 0, DMA_LEN);
 	memset(self->b.va + page * PAGE + iova % PAGE, 0, DMA_LEN);
+	__sync_synchronize();
 	self->bar[ITD_IOVA_LO / 4] = (uint32_t)iova;
 	self->bar[ITD_IOVA_HI / 4] = iova >> 32;
 	self->bar[ITD_GPA_LO / 4] = (uint32_t)pa;
@@ -415,7 +417,7 @@ TEST_F_TIMEOUT(itd, unmap_remap, 600)
 	unsigned int stale = 0;
 
 	n = probes(variant, p, inside);
-	window_show(_metadata, self, &self->a, 0, self->window_len);
+	window_show(_metadata, self, &self->a);
 	dma_map(_metadata, self, variant, first - PAD, PAD);
 	dma_map(_metadata, self, variant, first, variant->len);
 	dma_map(_metadata, self, variant, end, PAD);
@@ -425,13 +427,20 @@ TEST_F_TIMEOUT(itd, unmap_remap, 600)
 			TH_LOG("warm-up DMA to %#llx failed", (unsigned long long)p[i]);
 
 	dma_unmap(_metadata, self, first, variant->len);
-	window_show(_metadata, self, &self->b, 0, self->window_len);
+	window_show(_metadata, self, &self->b);
 	dma_map(_metadata, self, variant, first, variant->len);
 
 	for (i = 0; i < n; i++) {
 		uint32_t r = dma(self, p[i], inside[i] ? &self->b : &self->a);
 
-		if (r == ITD_MISMATCH) {
+		if (!r) {
+			/* and the CPU sees the pattern where the device said */
+			uint32_t w;
+
+			memcpy(&w, (inside[i] ? self->b.va : self->a.va) +
+			       (p[i] / PAGE) % BUF_PAGES * PAGE + p[i] % PAGE, sizeof(w));
+			EXPECT_EQ(ITD_PATTERN, w);
+		} else if (r == ITD_MISMATCH) {
 			stale++;
 			TH_LOG("stale IOTLB entry: DMA to %#llx (target +%#llx) hit the old page",
 			       (unsigned long long)p[i], (unsigned long long)(p[i] - first));

@@ -288,9 +288,9 @@ def refused(qemu_out):
     nothing."""
     if not os.path.exists(qemu_out):
         return set()
-    return {(int(h, 16), int(l, 16)) for h, l in re.findall(
-        r"invalid \S*iotlb inv desc: hi=0x([0-9a-f]+), lo=0x([0-9a-f]+)",
-        open(qemu_out, errors="replace").read())}
+    with open(qemu_out, errors="replace") as f:
+        return {(int(h, 16), int(l, 16)) for h, l in re.findall(
+            r"invalid \S*iotlb inv desc: hi=0x([0-9a-f]+), lo=0x([0-9a-f]+)", f.read())}
 
 
 def unmap_coverage(path, bad=frozenset()):
@@ -348,8 +348,8 @@ def testdev_oracle(res, lines, bootdir):
     path = os.path.join(bootdir, "qemu-trace.log")
     bad = refused(os.path.join(bootdir, "qemu.out"))
     unmaps = unmap_coverage(path, bad) if os.path.exists(path) else []
-    short = [(a, b, len(s), first_uncovered(a, b, s)) for a, b, s in unmaps
-             if first_uncovered(a, b, s) is not None]
+    gaps = [(a, b, len(s), first_uncovered(a, b, s)) for a, b, s in unmaps]
+    short = [g for g in gaps if g[3] is not None]
     cmds = [len(u[2]) for u in unmaps]
     res.add("qemu: every iommu-testdev unmap covered by the invalidations the guest sent",
             bool(unmaps) and not short,

@@ -32,12 +32,14 @@
 #include <sys/wait.h>
 
 #include "iommufd_test.h"
+#include "test_hmm_uapi.h"
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
 
 #define MiB (1UL << 20)
+#define HMM_DEV "/dev/hmm_dmirror0"
 #define HOT_PAGES 128		/* fits the mock's ATC (512 entries) */
 
 static size_t page_size;
@@ -308,14 +310,32 @@ static void w_pageout(struct dev *d, int rep)
 	munmap(p, len);
 }
 
+/*
+ * len bytes at a 2 MiB boundary, with a populated page just below and just
+ * above: which page tables the munmap frees, hence the span it must flush,
+ * no longer depends on where mmap() put the region. *resv is the whole
+ * reservation, for the final munmap.
+ */
+static uint8_t *map_guarded(size_t len, uint8_t **resv)
+{
+	size_t align = 2 * MiB;
+	uint8_t *p;
+
+	*resv = map_anon(len + 2 * align, 0);
+	p = (uint8_t *)(((uintptr_t)*resv + page_size + align - 1) & ~(align - 1));
+	if (madvise(*resv, len + 2 * align, MADV_NOHUGEPAGE))
+		die("MADV_NOHUGEPAGE");
+	p[-1] = 1;
+	p[len] = 1;
+	return p;
+}
+
 static void w_munmap(struct dev *d, int rep, size_t len, const char *name)
 {
-	uint8_t *p = map_anon(len, 0);
 	struct sample s = { .changed = len / page_size };
 	unsigned long long t;
+	uint8_t *resv, *p = map_guarded(len, &resv);
 
-	if (madvise(p, len, MADV_NOHUGEPAGE))
-		die("MADV_NOHUGEPAGE");
 	memset(p, 1, len);
 	dev_touch(d, p, len);
 	begin(d);
@@ -324,6 +344,7 @@ static void w_munmap(struct dev *d, int rep, size_t len, const char *name)
 	s.ns = now_ns() - t;
 	end(d, &s);
 	report(name, rep, &s);
+	munmap(resv, len + 4 * MiB);
 }
 
 /* Every 8th page of 1 MiB, one munmap each */
@@ -549,11 +570,14 @@ static long trace_events(void)
 #define TP_DIR "/sys/kernel/tracing/events/mmu_notifier/mmu_notifier_arch_invalidate_secondary_tlbs/"
 
 /*
- * A process with no notifier at all: reclaim 16 MiB and munmap 1 MiB in a
- * child that never binds, and count the notifier events in its context
- * (the tracepoint filtered on its pid).
+ * A process that never binds a device: reclaim 16 MiB and munmap 1 MiB in
+ * a child, and count the secondary-TLB notifier events in its context (the
+ * tracepoint filtered on its pid). With hmm, the child first opens the HMM
+ * test driver, which mirrors it with an interval notifier: a process with
+ * notifiers but no secondary TLB, as KVM, HMM and GPU drivers make. Its
+ * mirror holds the 16 MiB, so each change is also an invalidation there.
  */
-static void w_plain(int rep)
+static void w_notifier_only(int rep, bool hmm, const char *name)
 {
 	unsigned long long t, ns;
 	size_t len = 16 * MiB;
@@ -562,23 +586,40 @@ static void w_plain(int rep)
 	pid_t kid;
 
 	if (access(TP_DIR "enable", W_OK)) {
-		printf("@@ bench plain skipped no tracepoint\n");
+		printf("@@ bench %s skipped no tracepoint\n", name);
+		return;
+	}
+	if (hmm && access(HMM_DEV, R_OK | W_OK)) {
+		printf("@@ bench %s skipped no %s (CONFIG_TEST_HMM)\n", name, HMM_DEV);
 		return;
 	}
 	if (pipe(go))
 		die("pipe");
 	kid = fork_child();
 	if (kid == 0) {
-		uint8_t *p;
+		uint8_t *p, *buf = NULL;
+		int fd = -1;
 		pthread_t th;
 
 		close(go[1]);
 		if (read(go[0], &c, 1) != 1)
 			exit(1);
 		p = map_anon(len, 0);
-		th = spinner_start();
 		madvise(p, len, MADV_NOHUGEPAGE);
 		memset(p, 9, len);
+		if (hmm) {
+			struct hmm_dmirror_cmd cmd = {
+				.addr = (uintptr_t)p,
+				.npages = len / page_size,
+			};
+
+			buf = malloc(len);
+			fd = open(HMM_DEV, O_RDWR);
+			cmd.ptr = (uintptr_t)buf;
+			if (!buf || fd < 0 || ioctl(fd, HMM_DMIRROR_READ, &cmd))
+				exit(2);
+		}
+		th = spinner_start();
 		madvise(p, len, MADV_PAGEOUT);
 		munmap(p, MiB);
 		spinner_stop(th);
@@ -597,7 +638,11 @@ static void w_plain(int rep)
 	ns = now_ns() - t;
 	write_file(TP_DIR "enable", "0");
 	write_file(TP_DIR "filter", "0");
-	printf("@@ bench plain rep=%d calls=%ld ns=%llu\n", rep, trace_events(), ns);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		errno = 0;
+		die(hmm ? "child (HMM mirror)" : "child");
+	}
+	printf("@@ bench %s rep=%d calls=%ld ns=%llu\n", name, rep, trace_events(), ns);
 	fflush(stdout);
 }
 
@@ -633,7 +678,9 @@ int main(int argc, char **argv)
 		workload = "two_procs";
 		w_two_procs(rep);
 		workload = "plain";
-		w_plain(rep);
+		w_notifier_only(rep, false, "plain");
+		workload = "hmm_mirror";
+		w_notifier_only(rep, true, "hmm_mirror");
 	}
 	printf("@@ bench end\n");
 	return 0;

@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The benchmark: the series against 6.12's core mm, side by side. Builds
-# the x86_64 kernel twice, at the last patch before part 3 (BENCH_BEFORE)
+# the kernel twice, at the last patch before part 3 (BENCH_BEFORE)
 # and at the work tree's HEAD, boots each under the same QEMU configuration
 # running guest/sva-bench.c instead of the tests, and writes the table and
 # plot (scripts/bench-table.py) to bench/<cfg>.md and bench/<cfg>.svg.
-# Usage: bench.sh            (BENCH_CFGS="intel amd", BENCH_REPS=3,
+# Usage: bench.sh            (BENCH_CFGS="intel amd smmuv3", BENCH_REPS=3,
 #                             BENCH_COSTS="cmd=0.5,sync=2,miss=1")
 . "$(dirname "$0")/lib.sh"
 lock_build
@@ -18,8 +18,15 @@ CFGS=${BENCH_CFGS:-intel}
 REPS=${BENCH_REPS:-3}
 
 need_tree
+# The architectures the configurations need, each built once per side.
+archs=()
 for c in $CFGS; do
-	case $c in intel | amd) ;; *) die "BENCH_CFGS: '$c' is not an x86 configuration (intel or amd)" ;; esac
+	case $c in
+	intel | amd | smmuv3) ;;
+	*) die "BENCH_CFGS: '$c' is not one of intel, amd, smmuv3" ;;
+	esac
+	a=$(machine get "$c" arch) || exit 1
+	[[ " ${archs[*]} " == *" $a "* ]] || archs+=("$a")
 done
 [[ $REPS =~ ^[1-9][0-9]?$ ]] || die "BENCH_REPS: a number from 1 to 99 expected, got '$REPS'"
 
@@ -52,21 +59,23 @@ else
 	git -C "$SRC" worktree add -q --detach "$wt" "$before"
 fi
 
-step "bench: building the after kernel and the initramfs (with sva-bench)"
-"$TOP/scripts/build-kernel.sh" x86_64 headers ||
-	die "bench: the after kernel (HEAD) did not build"
-"$TOP/scripts/build-initramfs.sh" x86_64
-step "bench: building the before kernel in $wt"
-KERNEL_SRC=$wt O=$OUT/bench-before "$TOP/scripts/build-kernel.sh" x86_64 ||
-	die "bench: the before kernel ($before) did not build"
+for arch in "${archs[@]}"; do
+	step "bench: $arch: building the after kernel and the initramfs (with sva-bench)"
+	"$TOP/scripts/build-kernel.sh" "$arch" headers ||
+		die "bench: the $arch after kernel (HEAD) did not build"
+	"$TOP/scripts/build-initramfs.sh" "$arch"
+	step "bench: $arch: building the before kernel in $wt"
+	KERNEL_SRC=$wt O=$OUT/bench-before "$TOP/scripts/build-kernel.sh" "$arch" ||
+		die "bench: the $arch before kernel ($before) did not build"
+done
 
-img=$(kimage x86_64)
 mkdir -p "$TOP/bench"
 for cfg in $CFGS; do
+	arch=$(machine get "$cfg" arch)
 	for side in before after; do
 		case $side in
-		before) kernel=$OUT/bench-before/x86_64/$img ;;
-		after) kernel=$OUT/x86_64/$img ;;
+		before) kernel=$OUT/bench-before/$arch/$(kimage "$arch") ;;
+		after) kernel=$OUT/$arch/$(kimage "$arch") ;;
 		esac
 		step "bench: $cfg, $side kernel, $REPS repeats"
 		# No KUnit at boot: it would only lengthen the run.

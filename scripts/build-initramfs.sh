@@ -39,7 +39,7 @@ grep -E "warning:" "$obj/kselftest-build.log" | grep -v "statically linked" | he
 # make bench's guest program, against this tree's mock SVA device uAPI
 step "$arch: building sva-bench"
 logged "$obj/sva-bench-build.log" "$(cross_compile "$arch")gcc" -O2 -Wall -static -pthread \
-	-isystem "$obj/usr/include" -I "$SRC/drivers/iommu/iommufd" \
+	-isystem "$obj/usr/include" -I "$SRC/drivers/iommu/iommufd" -iquote "$SRC/lib" \
 	-o "$root/usr/bin/sva-bench" "$TOP/guest/sva-bench.c"
 
 # The stale-IOTLB oracle for QEMU's iommu-testdev, a kselftest of the

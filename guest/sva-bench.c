@@ -581,7 +581,7 @@ static void w_notifier_only(int rep, bool hmm, const char *name)
 {
 	unsigned long long t, ns;
 	size_t len = 16 * MiB;
-	int status, go[2];
+	int status, go[2], fd;
 	char filter[64], c;
 	pid_t kid;
 
@@ -598,7 +598,7 @@ static void w_notifier_only(int rep, bool hmm, const char *name)
 	kid = fork_child();
 	if (kid == 0) {
 		uint8_t *p, *buf = NULL;
-		int fd = -1;
+		int mirror = -1;
 		pthread_t th;
 
 		close(go[1]);
@@ -614,9 +614,10 @@ static void w_notifier_only(int rep, bool hmm, const char *name)
 			};
 
 			buf = malloc(len);
-			fd = open(HMM_DEV, O_RDWR);
+			mirror = open(HMM_DEV, O_RDWR);
 			cmd.ptr = (uintptr_t)buf;
-			if (!buf || fd < 0 || ioctl(fd, HMM_DMIRROR_READ, &cmd))
+			if (!buf || mirror < 0 ||
+			    ioctl(mirror, HMM_DMIRROR_READ, &cmd))
 				exit(2);
 		}
 		th = spinner_start();
@@ -628,7 +629,11 @@ static void w_notifier_only(int rep, bool hmm, const char *name)
 	close(go[0]);
 	snprintf(filter, sizeof(filter), "common_pid == %d", kid);
 	write_file(TP_DIR "filter", filter);
-	write_file("/sys/kernel/tracing/trace", "");
+	/* Only O_TRUNC empties the buffer: the last workload's events stay */
+	fd = open("/sys/kernel/tracing/trace", O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		die("clearing the trace");
+	close(fd);
 	write_file(TP_DIR "enable", "1");
 	t = now_ns();
 	if (write(go[1], "g", 1) != 1)

@@ -12,23 +12,23 @@ run:			## main job: install, prepare, build, boot intel-iommu, show
 check:			## every test; ends with "N passed, N failed"
 	scripts/run-tests.sh
 deps:
-	scripts/install-deps.sh
+	scripts/setup/install-deps.sh
 qemu11:			## QEMU 11.1 from trixie-backports, for intel-fsts and smmuv3-strict (as root)
-	scripts/install-qemu11.sh
+	scripts/setup/install-qemu11.sh
 prepare:		## build/linux = base + patches/ (refuses to lose work)
-	scripts/prepare-tree.sh
+	scripts/series/prepare-tree.sh
 export:			## build/linux commits -> patches/
-	scripts/export-series.sh
+	scripts/series/export-series.sh
 series-check:
-	scripts/check-series.sh
+	scripts/checks/check-series.sh
 send:			## git send-email patches/ (dry run unless SEND=1)
-	scripts/send-series.sh
+	scripts/series/send-series.sh
 bisect:			## every patch builds alone, no new W=1/sparse warning
-	scripts/check-bisect.sh
+	scripts/checks/check-bisect.sh
 bench:			## the series against 6.12's core mm: bench/intel.md and .svg (about 35 min)
-	scripts/bench.sh
+	scripts/bench/bench.sh
 mutants:		## every mutant of mutants/mutants.tbl turns the intel boot red
-	scripts/mutants.sh
+	scripts/checks/mutants.sh
 test-harness:		## the judge and the bench table over recorded runs, a user without a git identity
 	python3 scripts/tests/test-judge.py build/linux
 	scripts/tests/test-no-identity.sh
@@ -37,13 +37,13 @@ test-harness:		## the judge and the bench table over recorded runs, a user witho
 	python3 scripts/tests/test-machines.py
 	scripts/tests/test-cleanup.sh
 kernel-x86_64 kernel-arm64: kernel-%:
-	scripts/build-kernel.sh $* headers
+	scripts/build/build-kernel.sh $* headers
 initramfs-x86_64 initramfs-arm64: initramfs-%:
-	scripts/build-initramfs.sh $*
+	scripts/build/build-initramfs.sh $*
 kunit-%:		## one driver's KUnit suites by kunit.py, no test guest: kunit-intel, kunit-amd, kunit-smmuv3
-	scripts/kunit.sh $*
+	scripts/checks/kunit.sh $*
 shell:			## a shell in a guest instead of the tests: make shell CFG=intel (Ctrl-A X quits)
-	SVA_SHELL=1 scripts/boot.sh $(or $(CFG),intel)
+	SVA_SHELL=1 scripts/vm/boot.sh $(or $(CFG),intel)
 boot-%:			## boot one configs/machines.ini configuration: boot-intel, boot-intel-fsts... (TESTS=iommu:iommufd_sva: one program)
-	scripts/boot.sh $*
-	python3 scripts/check-results.py build/out/boot-$* $* build/linux
+	scripts/vm/boot.sh $*
+	python3 scripts/checks/check-results.py build/out/boot-$* $* build/linux

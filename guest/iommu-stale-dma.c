@@ -21,7 +21,7 @@
  * Before each unmap the test writes the range to the device's address and
  * length registers and disarms it, and after it writes the result
  * register: QEMU's trace then brackets the invalidations of each unmap
- * (scripts/check-results.py checks that they cover it).
+ * (scripts/checks/check-results.py checks that they cover it).
  *
  * The type1 container, not iommufd: 6.12's VT-d driver gives iommufd's
  * domains second-stage tables, which an IOMMU with first-stage

@@ -7,7 +7,7 @@
  * which counts the notifier calls, commands and completion waits it gets
  * and keeps a software ATC. For each workload and repeat it prints one line
  *   @@ bench <workload> rep=<n> key=value...
- * that scripts/bench-table.py turns into the before/after table. A small
+ * that scripts/bench/bench-table.py turns into the before/after table. A small
  * "hot" working set stays cached by the device during every workload: the
  * walks needed to cache it again afterwards are the collateral damage.
  *

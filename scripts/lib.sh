@@ -83,7 +83,7 @@ need_cmd() {
 	local c
 	for c in "$@"; do
 		command -v "$c" >/dev/null 2>&1 ||
-			die "'$c' not found: run scripts/install-deps.sh (as root)"
+			die "'$c' not found: run scripts/setup/install-deps.sh (as root)"
 	done
 }
 
@@ -99,7 +99,7 @@ lock_build() {
 
 # The table of QEMU configurations (configs/machines.ini): machine names,
 # machine get NAME KEY.
-machine() { python3 "$TOP/scripts/machine.py" "$@"; }
+machine() { python3 "$TOP/scripts/vm/machine.py" "$@"; }
 
 # QEMU 11.1 from trixie-backports, run from its own root (install-qemu11.sh)
 QEMU11=$CACHE/qemu11
@@ -111,7 +111,7 @@ machine_qemu() {
 	case $q in
 	qemu11/*)
 		q=$QEMU11/bin/${q#qemu11/}
-		[ -x "$q" ] || die "$1 needs QEMU 11.1: run scripts/install-qemu11.sh (as root)"
+		[ -x "$q" ] || die "$1 needs QEMU 11.1: run scripts/setup/install-qemu11.sh (as root)"
 		;;
 	*) need_cmd "$q" ;;
 	esac
@@ -146,7 +146,7 @@ base_apt_get() { base_apt apt-get "$@"; }
 base_apt_cache() { base_apt apt-cache "$@"; }
 
 need_tree() {
-	[ -e "$SRC/.git" ] || die "no work tree at $SRC: run scripts/prepare-tree.sh"
+	[ -e "$SRC/.git" ] || die "no work tree at $SRC: run scripts/series/prepare-tree.sh"
 }
 
 # make for the kernel, one architecture, its own O= directory.

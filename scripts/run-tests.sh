@@ -9,7 +9,7 @@
 # Usage: run-tests.sh [CONFIG...]
 . "$(dirname "$0")/lib.sh"
 lock_build
-. "$TOP/scripts/series-lib.sh"
+. "$TOP/scripts/series/series-lib.sh"
 
 configs=("$@")
 [ ${#configs[@]} -gt 0 ] || mapfile -t configs < <(machine names --check)
@@ -33,10 +33,10 @@ python3 "$TOP/scripts/tests/test-summary.py" | record || true
 python3 "$TOP/scripts/tests/test-machines.py" | record || true
 "$TOP/scripts/tests/test-cleanup.sh" | record || true
 
-"$TOP/scripts/check-series.sh" | record || true
+"$TOP/scripts/checks/check-series.sh" | record || true
 # As a user with no git identity would (CI's machine has one).
 if (home=$(mktemp -d) && trap 'rm -rf "$home"' EXIT &&
-    HOME=$home GIT_CONFIG_NOSYSTEM=1 "$TOP/scripts/send-series.sh") >"$OUT/send-dry-run.log" 2>&1; then
+    HOME=$home GIT_CONFIG_NOSYSTEM=1 "$TOP/scripts/series/send-series.sh") >"$OUT/send-dry-run.log" 2>&1; then
 	echo "PASS series: git send-email --dry-run to get_maintainer.pl recipients (no git identity)" | record
 else
 	fail_check "series: git send-email --dry-run ($(tail -n 1 "$OUT/send-dry-run.log"))"
@@ -46,7 +46,7 @@ fi
 if (home=$(mktemp -d) && trap 'rm -rf "$home"' EXIT &&
     HOME=$home GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME="Test Sender" GIT_AUTHOR_EMAIL=sender@example.org \
     GIT_COMMITTER_NAME="Test Sender" GIT_COMMITTER_EMAIL=sender@example.org \
-    AUDIENCE=debian REROLL=2 PREV="$SERIES_BRANCH~1" "$TOP/scripts/send-series.sh") >"$OUT/send-signoff.log" 2>&1 &&
+    AUDIENCE=debian REROLL=2 PREV="$SERIES_BRANCH~1" "$TOP/scripts/series/send-series.sh") >"$OUT/send-signoff.log" 2>&1 &&
    grep -q "Signed-off-by: Test Sender <sender@example.org> added to every patch" "$OUT/send-signoff.log" &&
    grep -q "^Subject: \[PATCH 6.12 v2 00/" "$OUT/send-signoff.log" &&
    grep -q "^To: debian-kernel@lists.debian.org" "$OUT/send-signoff.log" &&
@@ -63,8 +63,8 @@ for arch in x86_64 arm64; do
 		[ "${cfg_arch[$c]}" != "$arch" ] || want=1
 	done
 	[ $want = 1 ] || continue
-	if "$TOP/scripts/build-kernel.sh" "$arch" headers &&
-	   "$TOP/scripts/build-initramfs.sh" "$arch"; then
+	if "$TOP/scripts/build/build-kernel.sh" "$arch" headers &&
+	   "$TOP/scripts/build/build-initramfs.sh" "$arch"; then
 		echo "PASS build: $arch kernel, headers, kselftests, initramfs" | record
 		built[$arch]=1
 	else
@@ -73,7 +73,7 @@ for arch in x86_64 arm64; do
 done
 
 # powerpc is compile-tested only (ocxl).
-"$TOP/scripts/compile-test.sh" >"$OUT/compile-test.out" || true
+"$TOP/scripts/checks/compile-test.sh" >"$OUT/compile-test.out" || true
 grep -E '^(PASS|FAIL) ' "$OUT/compile-test.out" | record ||
 	fail_check "build: ppc64le compile test (log: $OUT/ppc64le/config.log)"
 
@@ -84,7 +84,7 @@ grep -E '^(PASS|FAIL) ' "$OUT/compile-test.out" | record ||
 CHECK_BISECT=${CHECK_BISECT-4 5 6 21 22}
 if [ -n "${built[x86_64]:-}" ] && [ -n "$CHECK_BISECT" ]; then
 	# shellcheck disable=SC2086
-	"$TOP/scripts/check-bisect.sh" $CHECK_BISECT | record || true
+	"$TOP/scripts/checks/check-bisect.sh" $CHECK_BISECT | record || true
 fi
 
 # The builds leave gigabytes of dirty pages: write them back now, not while
@@ -97,20 +97,20 @@ for cfg in "${configs[@]}"; do
 		continue
 	fi
 	# A boot that cannot start (no QEMU 11.1) fails this configuration only
-	if ! "$TOP/scripts/boot.sh" "$cfg" 2> >(tee "$OUT/boot-$cfg.err" >&2); then
+	if ! "$TOP/scripts/vm/boot.sh" "$cfg" 2> >(tee "$OUT/boot-$cfg.err" >&2); then
 		sleep 1
 		fail_check "$cfg: boot ($(grep -m1 '^error:' "$OUT/boot-$cfg.err" || echo "boot.sh failed"))"
 		continue
 	fi
-	python3 "$TOP/scripts/check-results.py" "$OUT/boot-$cfg" "$cfg" "$SRC" | record || true
+	python3 "$TOP/scripts/checks/check-results.py" "$OUT/boot-$cfg" "$cfg" "$SRC" | record || true
 done
 
 # The tests can fail: the cheapest mutants of mutants/mutants.tbl must turn
 # the intel boot red (make mutants runs them all).
 if [ -n "${built[x86_64]:-}" ] && [ -n "${CHECK_MUTANTS-mock-stale-check-off x86-range-short}" ]; then
 	# shellcheck disable=SC2086
-	"$TOP/scripts/mutants.sh" ${CHECK_MUTANTS-mock-stale-check-off x86-range-short} |
+	"$TOP/scripts/checks/mutants.sh" ${CHECK_MUTANTS-mock-stale-check-off x86-range-short} |
 		grep -E '^(PASS|FAIL) mutant' | record || true
 fi
 
-python3 "$TOP/scripts/summary.py" "$results" "$OUT"
+python3 "$TOP/scripts/checks/summary.py" "$results" "$OUT"

@@ -14,7 +14,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TABLE = os.path.join(HERE, "..", "bench-table.py")
+TABLE = os.path.join(HERE, "..", "bench", "bench-table.py")
 DATA = os.path.join(HERE, "bench")
 
 

@@ -22,7 +22,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 # In this process, as a module: one interpreter for every case.
 _spec = importlib.util.spec_from_file_location(
-    "check_results", os.path.join(HERE, "..", "check-results.py"))
+    "check_results", os.path.join(HERE, "..", "checks", "check-results.py"))
 check_results = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(check_results)
 

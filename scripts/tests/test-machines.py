@@ -11,14 +11,14 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, ".."))
+sys.path.insert(0, os.path.join(HERE, "..", "vm"))
 import machine  # noqa: E402
 
 ARCHES = {"x86_64": "qemu-system-x86_64", "arm64": "qemu-system-aarch64"}
 
 
 def run(*args):
-    return subprocess.run([sys.executable, os.path.join(HERE, "..", "machine.py"), *args],
+    return subprocess.run([sys.executable, os.path.join(HERE, "..", "vm", "machine.py"), *args],
                           capture_output=True, text=True)
 
 

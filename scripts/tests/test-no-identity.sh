@@ -4,7 +4,7 @@
 # series (prepare-tree.sh's git am) and dry-run send-email. CI's machine has
 # an identity, so this is the only place the path runs. Usage: test-no-identity.sh
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/scripts/series-lib.sh"
+. "$TOP/scripts/series/series-lib.sh"
 
 tmp=$(mktemp -d)
 on_exit 'rm -rf "$tmp"'

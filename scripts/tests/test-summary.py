@@ -17,7 +17,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SUMMARY = os.path.join(HERE, "..", "summary.py")
+SUMMARY = os.path.join(HERE, "..", "checks", "summary.py")
 DATA = os.path.join(HERE, "summary")
 
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Submission checks on patches/: checkpatch --strict on every patch.
 # Prints "PASS|FAIL series: ..." lines like check-results.py.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 need_tree
 rc=0

@@ -5,7 +5,7 @@
 # clear-flush-young leaves the flush out (folio_referenced() uses it). Configures
 # ppc64le_defconfig plus configs/ppc64le.config in build/out/ppc64le and
 # builds the objects below with W=1 and sparse. Prints a PASS or FAIL line.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 arch=ppc64le
 objs=(drivers/misc/ocxl/link.o arch/powerpc/mm/book3s64/radix_tlb.o mm/rmap.o mm/vmscan.o)
@@ -20,7 +20,7 @@ logged "$o/config.log" kmake "$arch" ppc64le_defconfig
 (cd "$SRC" && ARCH=$(karch "$arch") logged "$o/config.log" \
 	scripts/kconfig/merge_config.sh -m -O "$o" "$o/.config" "$frag")
 logged "$o/config.log" kmake "$arch" olddefconfig
-python3 "$TOP/scripts/check-config.py" --src "$SRC" "$o/.config" "$frag" ||
+python3 "$TOP/scripts/build/check-config.py" --src "$SRC" "$o/.config" "$frag" ||
 	die "$arch: options above did not survive (missing dependency?)"
 
 step "$arch: compiling ${objs[*]} (W=1, sparse; log: $o/build.log)"

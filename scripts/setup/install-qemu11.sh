@@ -5,7 +5,7 @@
 # than Debian 12's, so they go into a root of their own made by mmdebstrap,
 # and a wrapper per binary runs them with that root's dynamic loader and
 # libraries: no chroot, no change to the host's QEMU 7.2.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 root=$QEMU11/root
 wrappers=(qemu-system-x86_64 qemu-system-aarch64)
@@ -38,7 +38,7 @@ logged "$CACHE/qemu11.log" mmdebstrap --variant=apt \
 for w in "${wrappers[@]}"; do
 	cat > "$QEMU11/bin/$w" <<-EOF
 	#!/bin/sh
-	# QEMU 11.1 from $root (scripts/install-qemu11.sh)
+	# QEMU 11.1 from $root (scripts/setup/install-qemu11.sh)
 	r=$root
 	exec "\$r/lib64/ld-linux-x86-64.so.2" \\
 		--library-path "\$r/usr/lib/x86_64-linux-gnu:\$r/lib/x86_64-linux-gnu" \\

@@ -4,10 +4,10 @@
 # the kernel twice, at the last patch before part 3 (BENCH_BEFORE)
 # and at the work tree's HEAD, boots each under the same QEMU configuration
 # running guest/sva-bench.c instead of the tests, and writes the table and
-# plot (scripts/bench-table.py) to bench/<cfg>.md and bench/<cfg>.svg.
+# plot (scripts/bench/bench-table.py) to bench/<cfg>.md and bench/<cfg>.svg.
 # Usage: bench.sh            (BENCH_CFGS="intel amd smmuv3", BENCH_REPS=3,
 #                             BENCH_COSTS="cmd=0.5,sync=2,miss=1")
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 lock_build
 
 # "Before" is the series up to, not including, this patch: 6.12's core mm,
@@ -61,11 +61,11 @@ fi
 
 for arch in "${archs[@]}"; do
 	step "bench: $arch: building the after kernel and the initramfs (with sva-bench)"
-	"$TOP/scripts/build-kernel.sh" "$arch" headers ||
+	"$TOP/scripts/build/build-kernel.sh" "$arch" headers ||
 		die "bench: the $arch after kernel (HEAD) did not build"
-	"$TOP/scripts/build-initramfs.sh" "$arch"
+	"$TOP/scripts/build/build-initramfs.sh" "$arch"
 	step "bench: $arch: building the before kernel in $wt"
-	KERNEL_SRC=$wt O=$OUT/bench-before "$TOP/scripts/build-kernel.sh" "$arch" ||
+	KERNEL_SRC=$wt O=$OUT/bench-before "$TOP/scripts/build/build-kernel.sh" "$arch" ||
 		die "bench: the $arch before kernel ($before) did not build"
 done
 
@@ -80,14 +80,14 @@ for cfg in $CFGS; do
 		step "bench: $cfg, $side kernel, $REPS repeats"
 		# No KUnit at boot: it would only lengthen the run.
 		KERNEL_IMAGE=$kernel BOOT_NAME=bench-$side-$cfg \
-			BOOT_APPEND="SVA_BENCH=$REPS kunit.enable=0" "$TOP/scripts/boot.sh" "$cfg"
+			BOOT_APPEND="SVA_BENCH=$REPS kunit.enable=0" "$TOP/scripts/vm/boot.sh" "$cfg"
 		grep -q "@@ bench end" "$OUT/boot-bench-$side-$cfg/console.log" || {
 			grep -E "@@ bench error|@@ harness|Kernel panic" "$OUT/boot-bench-$side-$cfg/console.log" >&2 || true
 			die "bench: the $side kernel did not finish the benchmark under $cfg (console: $OUT/boot-bench-$side-$cfg/console.log)"
 		}
 	done
 	step "bench: $cfg table"
-	python3 "$TOP/scripts/bench-table.py" ${BENCH_COSTS:+--costs "$BENCH_COSTS"} \
+	python3 "$TOP/scripts/bench/bench-table.py" ${BENCH_COSTS:+--costs "$BENCH_COSTS"} \
 		"$OUT/boot-bench-before-$cfg" "$OUT/boot-bench-after-$cfg" "$OUT/bench-$cfg"
 	cp "$OUT/bench-$cfg/bench.md" "$TOP/bench/$cfg.md"
 	[ ! -f "$OUT/bench-$cfg/bench.svg" ] || cp "$OUT/bench-$cfg/bench.svg" "$TOP/bench/$cfg.svg"

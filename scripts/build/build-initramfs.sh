@@ -3,7 +3,7 @@
 # Build the kselftests for one architecture (static, so busybox is the only
 # userland) and pack them with busybox and guest/ into an initramfs.
 # Usage: build-initramfs.sh x86_64|arm64
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 arch=${1:?usage: build-initramfs.sh x86_64|arm64}
 case $arch in x86_64 | arm64) ;; *) die "unknown architecture '$arch' (x86_64 or arm64)" ;; esac
@@ -17,11 +17,11 @@ case $arch in
 x86_64) busybox=/bin/busybox ;;
 arm64) busybox=$CACHE/arm64/bin/busybox ;;
 esac
-[ -x "$busybox" ] || die "no busybox for $arch at $busybox: run scripts/install-deps.sh"
+[ -x "$busybox" ] || die "no busybox for $arch at $busybox: run scripts/setup/install-deps.sh"
 
 obj=$OUT/$arch
 [ -f "$obj/usr/include/linux/iommufd.h" ] ||
-	die "$arch: no exported headers in $obj/usr/include: run scripts/build-kernel.sh $arch headers"
+	die "$arch: no exported headers in $obj/usr/include: run scripts/build/build-kernel.sh $arch headers"
 
 root=$obj/initramfs
 rm -rf "$root" "$obj/kselftest"

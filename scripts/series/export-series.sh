@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Write the work tree's commits back to patches/ (git format-patch).
-. "$(dirname "$0")/lib.sh"
-. "$TOP/scripts/series-lib.sh"
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/scripts/series/series-lib.sh"
 
 need_tree
 [ "$(series_git symbolic-ref -q --short HEAD || true)" = "$SERIES_BRANCH" ] ||
@@ -17,7 +17,7 @@ need_tree
 read -r pending_ver pending_sum <<<"$(series_git config --get sva.pendingbase || true)"
 if [ -n "${pending_ver:-}" ]; then
 	series_git merge-base --is-ancestor "$PENDING_TAG" "$SERIES_BRANCH" ||
-		die "'$SERIES_BRANCH' is not on $BASE_PACKAGE $pending_ver yet: finish the rebase, or scripts/move-pin.sh --abort"
+		die "'$SERIES_BRANCH' is not on $BASE_PACKAGE $pending_ver yet: finish the rebase, or scripts/series/move-pin.sh --abort"
 	series_git tag -f "$BASE_TAG" "$PENDING_TAG" >/dev/null
 	series_git tag -d "$PENDING_TAG" >/dev/null
 	series_git config sva.baseversion "$pending_ver"

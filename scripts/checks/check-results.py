@@ -15,8 +15,9 @@ import os
 import re
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import machine  # noqa: E402 (configs/machines.ini, beside this script)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "vm"))
+import machine  # noqa: E402 (scripts/vm/machine.py: configs/machines.ini)
 
 # Kernel reports that fail a run whatever the tests said.
 SPLAT = re.compile(

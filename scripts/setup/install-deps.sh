@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Install what the harness needs from Debian's archive, then fetch the base.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 PKGS=(
 	build-essential flex bison bc libelf-dev libssl-dev dwarves kmod
@@ -50,7 +50,7 @@ fi
 
 # QEMU 11.1 for the configurations that need it (configs/machines.ini); the
 # others do not need it, so a failure here fails only those boots.
-"$TOP/scripts/install-qemu11.sh" ||
+"$TOP/scripts/setup/install-qemu11.sh" ||
 	warn "QEMU 11.1 not installed: the configurations that need it will fail"
 
-"$TOP/scripts/fetch-base.sh"
+"$TOP/scripts/setup/fetch-base.sh"

@@ -8,16 +8,16 @@
 # on error or Ctrl-C, and the kernel is rebuilt clean at the end.
 # Prints one "PASS|FAIL mutant: NAME (caught by: ...)" line per mutant.
 # Usage: mutants.sh [--cheap] [NAME...]
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 lock_build
-. "$TOP/scripts/series-lib.sh"
+. "$TOP/scripts/series/series-lib.sh"
 
 need_tree
 table=$TOP/mutants/mutants.tbl
 cheap=0
 [ "${1:-}" = --cheap ] && { cheap=1; shift; }
-[ -f "$OUT/x86_64/.config" ] || die "no $OUT/x86_64/.config: run scripts/build-kernel.sh x86_64 first"
-[ -f "$OUT/x86_64/initramfs.cpio.gz" ] || die "no x86_64 initramfs: run scripts/build-initramfs.sh x86_64 first"
+[ -f "$OUT/x86_64/.config" ] || die "no $OUT/x86_64/.config: run scripts/build/build-kernel.sh x86_64 first"
+[ -f "$OUT/x86_64/initramfs.cpio.gz" ] || die "no x86_64 initramfs: run scripts/build/build-initramfs.sh x86_64 first"
 # Mutants are applied in place: nothing unsaved may be there to lose.
 check_tree_saved
 
@@ -83,9 +83,9 @@ PY
 	cfg=intel
 	for v in "${narrow[@]}"; do [[ $v == CFG=* ]] && cfg=${v#CFG=}; done
 	env BOOT_NAME="mutant-$name" TESTS=iommu:iommufd_sva "${narrow[@]}" \
-		"$TOP/scripts/boot.sh" "$cfg"
+		"$TOP/scripts/vm/boot.sh" "$cfg"
 	dir=$OUT/boot-mutant-$name
-	if python3 "$TOP/scripts/check-results.py" "$dir" "$cfg" "$SRC" >"$dir/results.txt"; then
+	if python3 "$TOP/scripts/checks/check-results.py" "$dir" "$cfg" "$SRC" >"$dir/results.txt"; then
 		echo "FAIL mutant: $name (survived: every check passed)" | tee -a "$results"
 	else
 		caught=$(grep '^FAIL ' "$dir/results.txt" | sed "s/^FAIL $cfg: //; s/ (.*//" |

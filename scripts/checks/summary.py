@@ -71,7 +71,11 @@ def write_data(checks, out):
 
 
 def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: summary.py RESULTS_TXT OUT_DIR")
     results, out = sys.argv[1:3]
+    if not os.path.isfile(results):
+        sys.exit(f"summary.py: no {results}")
     checks = parse(results)
     write_data(checks, out)
     per = collections.defaultdict(collections.Counter)

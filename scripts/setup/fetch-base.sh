@@ -8,7 +8,7 @@
 # installed, the host's package is never changed, and no root is needed.
 # The archive drops old versions; the cache keeps ours.
 # Usage: fetch-base.sh [debian-version]
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 ver=${1:-$BASE_VERSION}
 name=$BASE_PACKAGE-$ver.tar.xz
@@ -57,7 +57,7 @@ fi
 sum=$(sha256sum "$dest.tmp" | cut -d' ' -f1)
 if [ "$ver" = "$BASE_VERSION" ] && [ "$sum" != "$BASE_SHA256" ]; then
 	rm -f "$dest.tmp"
-	die "$BASE_PACKAGE $ver has sha256 $sum, base.conf pins $BASE_SHA256: the archive rebuilt it; check it and move the pin (scripts/move-pin.sh $ver)"
+	die "$BASE_PACKAGE $ver has sha256 $sum, base.conf pins $BASE_SHA256: the archive rebuilt it; check it and move the pin (scripts/series/move-pin.sh $ver)"
 fi
 mv "$dest.tmp" "$dest"
 echo "$dest"

@@ -3,7 +3,7 @@
 # Boot the built kernel and initramfs in QEMU (TCG) with an emulated IOMMU,
 # under a timeout; keep the console log and QEMU's invalidation trace.
 # Usage: boot.sh CONFIG (a section of configs/machines.ini: intel, amd, ...)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 cfg=${1:?usage: boot.sh CONFIG (one of: $(machine names | tr '\n' ' '))}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-1800}	# whole boot, seconds
@@ -16,8 +16,8 @@ obj=$OUT/$arch
 # KERNEL_IMAGE and BOOT_NAME boot another kernel (make mutants) into its
 # own directory.
 kernel=${KERNEL_IMAGE:-$obj/$(kimage "$arch")}
-[ -f "$kernel" ] || die "no $arch kernel at $kernel: run scripts/build-kernel.sh $arch"
-[ -f "$obj/initramfs.cpio.gz" ] || die "no $arch initramfs: run scripts/build-initramfs.sh $arch"
+[ -f "$kernel" ] || die "no $arch kernel at $kernel: run scripts/build/build-kernel.sh $arch"
+[ -f "$obj/initramfs.cpio.gz" ] || die "no $arch initramfs: run scripts/build/build-initramfs.sh $arch"
 
 dir=$OUT/boot-${BOOT_NAME:-$cfg}
 rm -rf "$dir"; mkdir -p "$dir"

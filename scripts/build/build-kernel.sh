@@ -3,7 +3,7 @@
 # Configure (allnoconfig + configs/*.config fragments) and build the work
 # tree's kernel for one architecture in build/out/<arch>.
 # Usage: build-kernel.sh x86_64|arm64 [extra make targets...]
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 arch=${1:?usage: build-kernel.sh x86_64|arm64 [targets...]}; shift
 case $arch in x86_64 | arm64) ;; *) die "unknown architecture '$arch' (x86_64 or arm64)" ;; esac
@@ -21,7 +21,7 @@ mkdir -p "$OUT/$arch" "$CCACHE_DIR"
 step "$arch: configuring from ${frags[*]}"
 (cd "$SRC" && ARCH=$arch CROSS_COMPILE=$(cross_compile "$arch") \
 	logged "$OUT/$arch/config.log" scripts/kconfig/merge_config.sh -n -O "$OUT/$arch" "${files[@]}")
-python3 "$TOP/scripts/check-config.py" --src "$SRC" "$OUT/$arch/.config" "${files[@]}" ||
+python3 "$TOP/scripts/build/check-config.py" --src "$SRC" "$OUT/$arch/.config" "${files[@]}" ||
 	die "$arch: options above did not survive (missing dependency?)"
 
 targets=("$(basename "$(kimage "$arch")")" "$@")

@@ -15,8 +15,8 @@
 # patch: the project's role address, which signs the patches here, is not
 # a person and cannot certify the DCO. A patch that no person signed off
 # is refused.
-. "$(dirname "$0")/lib.sh"
-. "$TOP/scripts/series-lib.sh"
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/scripts/series/series-lib.sh"
 
 ROLE_EMAIL=maintainers@users.noreply.h-seed-82b2fa8f.example
 
@@ -32,7 +32,7 @@ unsigned_patches() {
 
 need_tree
 [ -x "$(git --exec-path)/git-send-email" ] ||
-	die "git send-email not found: run scripts/install-deps.sh (package git-email)"
+	die "git send-email not found: run scripts/setup/install-deps.sh (package git-email)"
 check_tree_saved
 [ -n "$(series_git rev-list "$BASE_TAG..$SERIES_BRANCH")" ] || die "the series is empty: nothing to send"
 

@@ -11,7 +11,7 @@ import os
 import shlex
 import sys
 
-TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                      "configs", "machines.ini")
 KEYS = ("arch", "qemu", "check", "args", "cmdline", "iommu_log", "ats",
         "kunit", "trace", "proves")

@@ -3,7 +3,7 @@
 # The encoders' KUnit suites alone, with kunit.py and no boot of the test
 # guests: configs/kunit/<name>.kunitconfig, built in build/out/kunit-<name>.
 # Usage: kunit.sh intel|amd|smmuv3 [kunit.py run options, e.g. a filter glob]
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 name=${1:?usage: kunit.sh intel|amd|smmuv3 [kunit.py run options]}; shift
 cfg=$TOP/configs/kunit/$name.kunitconfig

@@ -12,7 +12,7 @@
 # separate git worktree; build/linux is not touched. Prints
 # "PASS|FAIL series: ..." lines; a patch with nothing to build is not a PASS.
 # Usage: check-bisect.sh [N...]   (patch numbers, 1-based; default: all)
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 need_tree
 need_cmd sparse
@@ -27,7 +27,7 @@ for n in "$@"; do
 done
 [ $# -gt 0 ] || picked=("${commits[@]}")
 
-[ -f "$OUT/x86_64/.config" ] || die "no $OUT/x86_64/.config: run scripts/build-kernel.sh x86_64 first"
+[ -f "$OUT/x86_64/.config" ] || die "no $OUT/x86_64/.config: run scripts/build/build-kernel.sh x86_64 first"
 
 wt=$BUILD/bisect
 git -C "$SRC" worktree remove --force "$wt" >/dev/null 2>&1 || rm -rf "$wt"

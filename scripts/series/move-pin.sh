@@ -14,10 +14,10 @@
 #
 # Versions come from configs/base-sources.list (apt-get download; nothing
 # is installed). Nothing unexported in build/linux is touched.
-. "$(dirname "$0")/lib.sh"
-. "$TOP/scripts/series-lib.sh"
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/scripts/series/series-lib.sh"
 
-usage="usage: move-pin.sh [--rebase] <debian-version> | --abort (versions: scripts/fetch-base.sh lists them)"
+usage="usage: move-pin.sh [--rebase] <debian-version> | --abort (versions: scripts/setup/fetch-base.sh lists them)"
 mode=check
 case ${1:-} in
 --rebase) mode=rebase; shift ;;
@@ -47,7 +47,7 @@ if [ $mode = abort ]; then
 	exit 0
 fi
 
-tarball=$("$TOP/scripts/fetch-base.sh" "$new")
+tarball=$("$TOP/scripts/setup/fetch-base.sh" "$new")
 sum=$(sha256sum "$tarball" | cut -d' ' -f1)
 
 if [ $mode = check ]; then
@@ -57,7 +57,7 @@ if [ $mode = check ]; then
 	on_exit 'rm -rf "$scratch"'
 	cp "$TOP/base.conf" "$scratch/base.conf.old"
 	sed -i -e "s/^BASE_VERSION=.*/BASE_VERSION=$new/" -e "s/^BASE_SHA256=.*/BASE_SHA256=$sum/" "$TOP/base.conf"
-	if ! BUILD=$scratch "$TOP/scripts/prepare-tree.sh"; then
+	if ! BUILD=$scratch "$TOP/scripts/series/prepare-tree.sh"; then
 		cp "$scratch/base.conf.old" "$TOP/base.conf"
 		die "the series does not apply to $BASE_PACKAGE $new as it is: pin left at $BASE_VERSION (try --rebase)"
 	fi
@@ -83,7 +83,7 @@ step "rebasing $n commits from $BASE_VERSION onto $new"
 mkdir -p "$OUT"
 if ! series_git rebase -q --onto "$PENDING_TAG" "$BASE_TAG" "$SERIES_BRANCH" >"$OUT/move-pin.log" 2>&1; then
 	grep -E '^CONFLICT' "$OUT/move-pin.log" >&2 || true
-	die "conflicts (log: $OUT/move-pin.log): resolve them in $SRC (git status; edit; git add -f FILE; git rebase --continue), then run scripts/export-series.sh; or give up with scripts/move-pin.sh --abort"
+	die "conflicts (log: $OUT/move-pin.log): resolve them in $SRC (git status; edit; git add -f FILE; git rebase --continue), then run scripts/series/export-series.sh; or give up with scripts/series/move-pin.sh --abort"
 fi
 step "rebased; exporting"
-"$TOP/scripts/export-series.sh"
+"$TOP/scripts/series/export-series.sh"

@@ -3,11 +3,11 @@
 # Make the work tree build/linux: the pinned base as a tagged commit, and the
 # series from patches/ applied with git am on branch 'series'. Refuses to
 # touch a tree holding work that is not in patches/.
-. "$(dirname "$0")/lib.sh"
-. "$TOP/scripts/series-lib.sh"
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/scripts/series/series-lib.sh"
 
 need_cmd git tar sha256sum
-tarball=$("$TOP/scripts/fetch-base.sh")
+tarball=$("$TOP/scripts/setup/fetch-base.sh")
 
 if [ -d "$SRC/.git" ]; then
 	check_tree_saved
@@ -57,7 +57,7 @@ done
 # export-series.sh writes back into 0000-cover-letter.patch.
 cover=$PATCHES/0000-cover-letter.patch
 if [ -f "$cover" ]; then
-	python3 "$TOP/scripts/cover-letter.py" read "$cover" > "$BUILD/cover.txt"
+	python3 "$TOP/scripts/series/cover-letter.py" read "$cover" > "$BUILD/cover.txt"
 	series_git config "branch.$SERIES_BRANCH.description" "$(cat "$BUILD/cover.txt")"
 fi
 record_patches_sum

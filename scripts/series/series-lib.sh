@@ -71,7 +71,7 @@ PY
 check_tree_saved() {
 	local dirty tmp
 	[ -z "$(series_git config --get sva.pendingbase || true)" ] ||
-		die "$SRC is being moved to another base (move-pin.sh --rebase): finish with scripts/export-series.sh, or undo with scripts/move-pin.sh --abort"
+		die "$SRC is being moved to another base (move-pin.sh --rebase): finish with scripts/series/export-series.sh, or undo with scripts/series/move-pin.sh --abort"
 	[ "$(series_git symbolic-ref -q --short HEAD || true)" = "$SERIES_BRANCH" ] ||
 		die "$SRC is not on branch '$SERIES_BRANCH': check out your work there first"
 	series_git rev-parse -q --verify "$BASE_TAG" >/dev/null ||
@@ -91,7 +91,7 @@ check_tree_saved() {
 	if ! diff -r -q -x '.*' "$tmp" "$PATCHES" >/dev/null &&
 	   [ "$(patches_sum "$tmp")" != "$(cat "$BUILD/patches.sum" 2>/dev/null)" ]; then
 		rm -rf "$tmp"
-		die "$SRC has commits not exported to patches/ (run scripts/export-series.sh, or commit patches/ first)"
+		die "$SRC has commits not exported to patches/ (run scripts/series/export-series.sh, or commit patches/ first)"
 	fi
 	rm -rf "$tmp"
 }
@@ -115,17 +115,17 @@ record_patches_sum() { patches_sum > "$BUILD/patches.sum"; }
 check_patches_unchanged() {
 	[ -f "$BUILD/patches.sum" ] || return 0
 	[ "$(patches_sum)" = "$(cat "$BUILD/patches.sum")" ] ||
-		die "patches/ changed since build/linux was prepared or last exported: run scripts/prepare-tree.sh first (or FORCE=1 to overwrite patches/)"
+		die "patches/ changed since build/linux was prepared or last exported: run scripts/series/prepare-tree.sh first (or FORCE=1 to overwrite patches/)"
 }
 
 # Install (as root) and prepare the work tree from patches/, unless it holds
 # work not yet exported: then use it as it is.
 install_and_prepare() {
 	if [ "$(id -u)" = 0 ]; then
-		"$TOP/scripts/install-deps.sh" >&2
+		"$TOP/scripts/setup/install-deps.sh" >&2
 	fi
 	if [ ! -d "$SRC/.git" ] || (check_tree_saved) 2>/dev/null; then
-		"$TOP/scripts/prepare-tree.sh"
+		"$TOP/scripts/series/prepare-tree.sh"
 	else
 		warn "the work tree holds work not in patches/: using it as it is"
 	fi

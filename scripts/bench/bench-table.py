@@ -74,7 +74,7 @@ HMM_GOAL = "process with notifiers but no secondary TLB: no secondary-TLB work, 
 # Processes the series must not charge: (workload, goal, title)
 BYSTANDERS = (("plain", PLAIN_GOAL, "Process without a notifier"),
               ("hmm_mirror", HMM_GOAL, "Process mirrored by HMM's test driver "
-               "(notifiers, no secondary TLB, as with KVM)"))
+               "(notifiers, no secondary TLB)"))
 
 LINE = re.compile(r"@@ bench (\S+) (rep=.*)$")
 
@@ -218,8 +218,9 @@ def markdown(res):
             continue
         lines.append("")
         lines.append(f"{title} (reclaim 16 MiB, munmap 1 MiB): "
-                     f"{fmt(res[name]['before']['calls'])} secondary-TLB notifier events "
-                     f"before, {fmt(res[name]['after']['calls'])} after; wall ms "
+                     f"{fmt(res[name]['before']['calls'])} notifier-list walks for secondary "
+                     f"TLBs (tracepoint events) before, {fmt(res[name]['after']['calls'])} "
+                     "after; wall ms (the whole child, setup and exit too) "
                      f"{wall(res[name]['before'])} before, "
                      f"{wall(res[name]['after'])} after.")
     lines.append("")

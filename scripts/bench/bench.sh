@@ -59,13 +59,17 @@ else
 	git -C "$SRC" worktree add -q --detach "$wt" "$before"
 fi
 
+# Both kernels get configs/bench.config (HMM's test driver) on top of the
+# test kernels' configuration, and their own output directories: the test
+# kernels in $OUT/<arch> stay as make check built them.
+bench_configs="${EXTRA_CONFIGS:-} bench"
 for arch in "${archs[@]}"; do
 	step "bench: $arch: building the after kernel and the initramfs (with sva-bench)"
-	"$TOP/scripts/build/build-kernel.sh" "$arch" headers ||
+	EXTRA_CONFIGS=$bench_configs O=$OUT/bench-after "$TOP/scripts/build/build-kernel.sh" "$arch" headers ||
 		die "bench: the $arch after kernel (HEAD) did not build"
-	"$TOP/scripts/build/build-initramfs.sh" "$arch"
+	O=$OUT/bench-after "$TOP/scripts/build/build-initramfs.sh" "$arch"
 	step "bench: $arch: building the before kernel in $wt"
-	KERNEL_SRC=$wt O=$OUT/bench-before "$TOP/scripts/build/build-kernel.sh" "$arch" ||
+	EXTRA_CONFIGS=$bench_configs KERNEL_SRC=$wt O=$OUT/bench-before "$TOP/scripts/build/build-kernel.sh" "$arch" ||
 		die "bench: the $arch before kernel ($before) did not build"
 done
 
@@ -75,11 +79,11 @@ for cfg in $CFGS; do
 	for side in before after; do
 		case $side in
 		before) kernel=$OUT/bench-before/$arch/$(kimage "$arch") ;;
-		after) kernel=$OUT/$arch/$(kimage "$arch") ;;
+		after) kernel=$OUT/bench-after/$arch/$(kimage "$arch") ;;
 		esac
 		step "bench: $cfg, $side kernel, $REPS repeats"
 		# No KUnit at boot: it would only lengthen the run.
-		KERNEL_IMAGE=$kernel BOOT_NAME=bench-$side-$cfg \
+		KERNEL_IMAGE=$kernel INITRAMFS=$OUT/bench-after/$arch/initramfs.cpio.gz BOOT_NAME=bench-$side-$cfg \
 			BOOT_APPEND="SVA_BENCH=$REPS kunit.enable=0" "$TOP/scripts/vm/boot.sh" "$cfg"
 		grep -q "@@ bench end" "$OUT/boot-bench-$side-$cfg/console.log" || {
 			grep -E "@@ bench error|@@ harness|Kernel panic" "$OUT/boot-bench-$side-$cfg/console.log" >&2 || true

@@ -13,11 +13,12 @@ arch=$(machine get "$cfg" arch) || exit 1
 qemu=$(machine_qemu "$cfg") || exit 1
 need_cmd timeout
 obj=$OUT/$arch
-# KERNEL_IMAGE and BOOT_NAME boot another kernel (make mutants) into its
-# own directory.
+# KERNEL_IMAGE, INITRAMFS and BOOT_NAME boot another kernel and userland
+# (make mutants, make bench) into its own directory.
 kernel=${KERNEL_IMAGE:-$obj/$(kimage "$arch")}
+initramfs=${INITRAMFS:-$obj/initramfs.cpio.gz}
 [ -f "$kernel" ] || die "no $arch kernel at $kernel: run scripts/build/build-kernel.sh $arch"
-[ -f "$obj/initramfs.cpio.gz" ] || die "no $arch initramfs: run scripts/build/build-initramfs.sh $arch"
+[ -f "$initramfs" ] || die "no $arch initramfs at $initramfs: run scripts/build/build-initramfs.sh $arch"
 
 dir=$OUT/boot-${BOOT_NAME:-$cfg}
 rm -rf "$dir"; mkdir -p "$dir"
@@ -45,7 +46,7 @@ args=(-nodefaults -display none -no-reboot -serial "$serial"
 	-object "memory-backend-ram,id=m0,size=${half}M"
 	-object "memory-backend-ram,id=m1,size=${half}M"
 	-numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1
-	-kernel "$kernel" -initrd "$obj/initramfs.cpio.gz"
+	-kernel "$kernel" -initrd "$initramfs"
 	-drive "if=none,id=d0,file=$data,format=raw,readonly=on")
 cmdline="panic=-1 loglevel=4 KSFT_TIMEOUT=${KSFT_TIMEOUT:-1200}"
 # TESTS=collection:program[,...] runs only those kselftests (the guest's
